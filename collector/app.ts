@@ -1,0 +1,54 @@
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import cors from '@fastify/cors'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { AppContext } from './context.js'
+import type { DatabaseHandle } from './db/database.js'
+import { makeAdminCheck } from './plugins/admin-auth.js'
+import { registerErrorHandler } from './plugins/error-handler.js'
+import { registerJsonBody } from './plugins/json-body.js'
+import { RequestLog } from './plugins/request-log.js'
+import { healthRoutes } from './routes/health.js'
+import { logRoutes } from './routes/logs.js'
+import { serviceRoutes } from './routes/service.js'
+import { sessionRoutes } from './routes/session.js'
+
+export interface AppOptions {
+  database: DatabaseHandle
+  adminToken: string
+  bodyLimit?: number
+  trustProxy?: boolean | number | string[]
+  clockSkewMs?: number
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Builds the collector without listening, so tests drive it with inject() or a real socket. */
+export async function buildApp(options: AppOptions) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new RequestLog(),
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // A hop count is valid for proxy-addr, though Fastify's types omit it.
+    trustProxy: (options.trustProxy ?? false) as boolean,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Wrong types and unknown fields are the sender's mistake: refuse them, never coerce or drop.
+    // Query strings are therefore declared as patterned strings.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const admin = makeAdminCheck(options.adminToken)
+  const context: AppContext = {
+    database: options.database,
+    clockSkewMs: options.clockSkewMs ?? 5 * 60 * 1000,
+    ...admin
+  }
+
+  registerJsonBody(app)
+  registerErrorHandler(app)
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 86400 })
+
+  await app.register(healthRoutes(context))
+  await app.register(serviceRoutes(context))
+  await app.register(sessionRoutes(context))
+  await app.register(logRoutes(context))
+  return app
+}

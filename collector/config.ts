@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
+
+export interface Config {
+  host: string
+  port: number
+  databaseUrl: string | undefined
+  dataDir: string
+  adminToken: string
+  adminTokenGenerated: boolean
+  bodyLimit: number
+  trustProxy: boolean | number | string[]
+  logLevel: string
+  clockSkewMs: number
+}
+
+const DEFAULTS = {
+  HOST: '127.0.0.1',
+  PORT: '8080',
+  DATA_DIR: './data',
+  BODY_LIMIT: String(64 * 1024),
+  TRUST_PROXY: '',
+  LOG_LEVEL: 'info',
+  CLOCK_SKEW_SECONDS: '300'
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Configuration: ${variable} ${problem}`)
+    this.name = 'ConfigError'
+  }
+}
+
+function integer(env: NodeJS.ProcessEnv, name: keyof typeof DEFAULTS, min: number, max: number) {
+  const raw = env[name] ?? DEFAULTS[name]
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`)
+  }
+  return value
+}
+
+/** A hop count or a comma-separated list of proxy addresses; never "trust everyone". */
+function trustProxy(raw: string): Config['trustProxy'] {
+  const value = raw.trim()
+  if (value === '' || value === 'false') return false
+  if (/^\d+$/.test(value)) return Number(value)
+
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/')
+    const badBits = bits !== undefined && !/^\d{1,3}$/.test(bits)
+    if (isIP(address) === 0 || badBits) {
+      throw new ConfigError('TRUST_PROXY', `takes a hop count or proxy addresses, got "${entry}"`)
+    }
+  }
+  return entries
+}
+
+function logLevel(raw: string) {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+  if (!levels.includes(raw)) throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}`)
+  return raw
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const token = env.ADMIN_TOKEN?.trim()
+  if (token !== undefined && token !== '' && token.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN', 'must have at least 16 characters')
+  }
+
+  return {
+    host: env.HOST || DEFAULTS.HOST,
+    port: integer(env, 'PORT', 0, 65535),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || DEFAULTS.DATA_DIR,
+    adminToken: token || randomBytes(24).toString('base64url'),
+    adminTokenGenerated: !token,
+    bodyLimit: integer(env, 'BODY_LIMIT', 1024, 10 * 1024 * 1024),
+    trustProxy: trustProxy(env.TRUST_PROXY ?? DEFAULTS.TRUST_PROXY),
+    logLevel: logLevel(env.LOG_LEVEL || DEFAULTS.LOG_LEVEL),
+    clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
+import pg from 'pg'
+import { PGlitePool } from './pglite-driver.js'
+import type { Database } from './types.js'
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  kind: DatabaseKind
+  /** Where the data lives, without credentials: safe to print. */
+  location: string
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string
+  /** A directory for PGlite; `memory://` keeps everything in memory (tests). */
+  dataDir?: string
+  poolSize?: number
+}
+
+// int8 (counts, sums) as numbers: the values this product counts stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const handle = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 20)
+    : await openPGlite(options.dataDir ?? './data')
+
+  return handle
+}
+
+function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    connectionTimeoutMillis: 2000,
+    application_name: 'visitlog'
+  })
+  // An idle client that loses its server emits here; without a listener the process would exit.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const location = describePostgres(databaseUrl)
+  return { db, kind: 'postgres', location, ping: () => ping(db), close: () => db.destroy() }
+}
+
+async function openPGlite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith('memory://')
+  if (!inMemory) mkdirSync(dataDir, { recursive: true })
+
+  const pglite = await PGlite.create(inMemory ? undefined : dataDir, {
+    parsers: { 20: (value: string) => Number(value), 1700: (value: string) => Number(value) }
+  })
+  // Cast: the pool implements what the dialect calls, but not streaming through cursors.
+  const pool = new PGlitePool(pglite) as unknown as PostgresPool
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const location = inMemory ? 'memory' : dataDir
+  return { db, kind: 'pglite', location, ping: () => ping(db), close: () => db.destroy() }
+}
+
+async function ping(db: Kysely<Database>) {
+  try {
+    await sql`select 1`.execute(db)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function describePostgres(databaseUrl: string) {
+  try {
+    const url = new URL(databaseUrl)
+    return `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`
+  } catch {
+    return 'postgres'
+  }
+}

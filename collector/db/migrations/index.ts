@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration'
+import * as initial from './20261204T1500-initial.js'
+
+/** Every migration in the order it runs; names are their file names and never change. */
+export const migrations: Record<string, Migration> = {
+  '20261204T1500-initial': initial
+}

@@ -1,0 +1,140 @@
+import { type Kysely, sql } from 'kysely'
+import { FLAG_NAMES, type FlagName } from '../../schemas/index.js'
+import { CollectorError } from '../errors.js'
+import { parseUserAgent } from '../user-agent.js'
+import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-errors.js'
+import type { Database } from './types.js'
+
+export interface VisitFacts {
+  user_agent?: string
+  logout_time?: Date
+  flags: FlagName[]
+}
+
+export interface NewVisit extends VisitFacts {
+  session_id: string
+  service_id: number
+  email: string
+  ip_address: string | null
+}
+
+/** Creates a visit, or recognises a retried create of the same one. */
+export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
+  const flags = Object.fromEntries(visit.flags.map((flag) => [flag, true]))
+  const changed = visit.flags.includes('is_change_password')
+
+  const inserted = await db
+    .insertInto('user_session')
+    .values({
+      session_id: visit.session_id,
+      service_id: visit.service_id,
+      email: visit.email,
+      user_agent: visit.user_agent ?? null,
+      ip_address: visit.ip_address,
+      ...parseUserAgent(visit.user_agent),
+      logout_time: visit.logout_time ?? null,
+      ...flags,
+      password_changed_at: changed ? sql`now()` : null
+    })
+    .onConflict((conflict) => conflict.column('session_id').doNothing())
+    .returning('session_id')
+    .executeTakeFirst()
+    .catch(rethrowUnknownService)
+  if (inserted) return { created: true }
+
+  const existing = await db
+    .selectFrom('user_session')
+    .select(['email', 'service_id'])
+    .where('session_id', '=', visit.session_id)
+    .executeTakeFirst()
+  const same = existing?.email === visit.email && existing.service_id === visit.service_id
+  if (!same) throw new CollectorError('SESSION_CONFLICT')
+
+  const { logout_time, ...facts } = visit
+  if (facts.flags.length > 0 || facts.user_agent !== undefined || logout_time) {
+    await updateVisit(db, visit.session_id, { ...facts, logout_time }, { earliestSkewMs: Infinity })
+  }
+  return { created: false }
+}
+
+function rethrowUnknownService(error: unknown): never {
+  if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw new CollectorError('SERVICE_UNKNOWN')
+  throw error
+}
+
+/**
+ * Applies new facts: flags only go from false to true, logout_time keeps the latest value and
+ * may not lie before the visit's start (minus the allowed skew).
+ */
+export async function updateVisit(
+  db: Kysely<Database>,
+  sessionId: string,
+  facts: VisitFacts,
+  limits: { earliestSkewMs: number }
+) {
+  const set: Record<string, unknown> = {}
+  for (const flag of facts.flags) set[flag] = true
+  if (facts.flags.includes('is_change_password')) {
+    set.password_changed_at = sql`coalesce(password_changed_at, now())`
+  }
+  if (facts.user_agent !== undefined) Object.assign(set, { user_agent: facts.user_agent }, parseUserAgent(facts.user_agent))
+  if (facts.logout_time) set.logout_time = sql`greatest(logout_time, ${facts.logout_time})`
+
+  let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)
+  if (facts.logout_time && Number.isFinite(limits.earliestSkewMs)) {
+    const earliest = sql<Date>`login_time - make_interval(secs => ${limits.earliestSkewMs / 1000})`
+    query = query.where(earliest, '<=', facts.logout_time)
+  }
+  const result = await query.executeTakeFirst()
+  if (result.numUpdatedRows > 0n) return
+
+  const exists = await visitExists(db, sessionId)
+  throw new CollectorError(exists ? 'LOGOUT_TIME_OUT_OF_RANGE' : 'SESSION_NOT_FOUND')
+}
+
+export async function visitExists(db: Kysely<Database>, sessionId: string) {
+  const row = await db
+    .selectFrom('user_session')
+    .select('session_id')
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** The whole visit with its logs in time order, or undefined. */
+export async function readVisit(db: Kysely<Database>, sessionId: string) {
+  const visit = await db
+    .selectFrom('user_session')
+    .selectAll()
+    .select(sql<string | null>`host(ip_address)`.as('ip_address'))
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst()
+  if (!visit) return undefined
+
+  const [urls, buttons] = await Promise.all([
+    db.selectFrom('url_log')
+      .select(['id', 'url', 'is_external_resource', 'date', 'event_id'])
+      .where('session_id', '=', sessionId)
+      .orderBy('date').orderBy('id')
+      .execute(),
+    db.selectFrom('button_log')
+      .select(['id', 'button_text', 'url', 'date', 'event_id'])
+      .where('session_id', '=', sessionId)
+      .orderBy('date').orderBy('id')
+      .execute()
+  ])
+  return {
+    ...visit,
+    login_time: iso(visit.login_time),
+    logout_time: visit.logout_time && iso(visit.logout_time),
+    password_changed_at: visit.password_changed_at && iso(visit.password_changed_at),
+    urls: urls.map((row) => ({ ...row, date: iso(row.date) })),
+    buttons: buttons.map((row) => ({ ...row, date: iso(row.date) }))
+  }
+}
+
+const iso = (time: unknown) => new Date(time as Date).toISOString()
+
+export function flagsOf(body: Partial<Record<FlagName, boolean>>): FlagName[] {
+  return FLAG_NAMES.filter((flag) => body[flag] === true)
+}

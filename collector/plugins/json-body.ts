@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify'
+import secureJson from 'secure-json-parse'
+import { CollectorError } from '../errors.js'
+import { hasNul } from '../validate.js'
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * One parser for application/json and text/plain (what sendBeacon sends for a string, and what
+ * needs no CORS preflight). Invalid UTF-8 is refused rather than silently replaced, and so is a
+ * NUL anywhere, since PostgreSQL text cannot store it. Other content types answer 415.
+ */
+export function registerJsonBody(app: FastifyInstance) {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      try {
+        done(null, parseJson(body as Buffer))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
+    }
+  )
+}
+
+function parseJson(body: Buffer) {
+  let text: string
+  try {
+    text = decoder.decode(body)
+  } catch {
+    throw new CollectorError('BODY_NOT_UTF8')
+  }
+  if (text.trim() === '') throw new CollectorError('BODY_INVALID', 'The request body is empty')
+
+  let value: unknown
+  try {
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
+  } catch {
+    throw new CollectorError('BODY_NOT_JSON')
+  }
+  if (hasNul(value)) throw new CollectorError('TEXT_HAS_NUL')
+  return value
+}

@@ -1,0 +1,25 @@
+import { UAParser } from 'ua-parser-js'
+
+export interface ParsedUserAgent {
+  browser: string | null
+  browser_version: string | null
+  os: string | null
+  os_version: string | null
+  device_type: string
+  device_vendor: string | null
+  device_model: string | null
+}
+
+/** Browser, OS and device from a User-Agent string; ua-parser-js leaves desktops untyped. */
+export function parseUserAgent(userAgent: string | null | undefined): ParsedUserAgent {
+  const result = new UAParser(userAgent ?? '').getResult()
+  return {
+    browser: result.browser.name ?? null,
+    browser_version: result.browser.version ?? null,
+    os: result.os.name ?? null,
+    os_version: result.os.version ?? null,
+    device_type: result.device.type ?? (userAgent ? 'desktop' : 'unknown'),
+    device_vendor: result.device.vendor ?? null,
+    device_model: result.device.model ?? null
+  }
+}

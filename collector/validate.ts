@@ -1,0 +1,45 @@
+import { CollectorError } from './errors.js'
+
+// Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not our business.
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
+
+export function normalizeEmail(raw: string) {
+  const email = raw.trim().toLowerCase()
+  if (email.length > 254 || !EMAIL.test(email)) throw new CollectorError('EMAIL_INVALID')
+  return email
+}
+
+export function requireHttpUrl(raw: string) {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new CollectorError('URL_INVALID')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CollectorError('URL_INVALID')
+  return raw
+}
+
+/** Finds a NUL anywhere in a parsed JSON value; PostgreSQL text cannot hold one. */
+export function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (Array.isArray(value)) return value.some(hasNul)
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || hasNul(item))
+  }
+  return false
+}
+
+export interface TimeWindow {
+  earliest: Date
+  latest: Date
+}
+
+/** Parses an ISO time with offset and checks it lies inside the window. */
+export function timeInWindow(raw: string, window: TimeWindow) {
+  const time = new Date(raw)
+  const ms = time.getTime()
+  const outside = Number.isNaN(ms) || ms < window.earliest.getTime() || ms > window.latest.getTime()
+  if (outside) throw new CollectorError('LOGOUT_TIME_OUT_OF_RANGE')
+  return time
+}

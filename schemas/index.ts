@@ -1,0 +1,5 @@
+export * from './common.js'
+export * from './session.js'
+export * from './url-log.js'
+export * from './button-log.js'
+export * from './service.js'
