@@ -7,6 +7,8 @@ const UserAgent = Type.String({ maxLength: 1024 })
 const updatableFields = {
   user_agent: Type.Optional(UserAgent),
   logout_time: Type.Optional(DateTime),
+  /** Seconds the page was visible and focused during the visit; the stored value only grows. */
+  active_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600 })),
   is_click_platform: Type.Optional(Type.Boolean()),
   is_click_personal_account: Type.Optional(Type.Boolean()),
   is_write_to_support: Type.Optional(Type.Boolean()),
@@ -83,6 +85,7 @@ export const SessionDetail = Type.Object({
   is_click_contacts: Type.Boolean(),
   is_change_password: Type.Boolean(),
   password_changed_at: Nullable(Timestamp),
+  active_seconds: Type.Integer(),
   urls: Type.Array(UrlLogRow),
   buttons: Type.Array(ButtonLogRow)
 })

@@ -8,6 +8,7 @@ import type { Database } from './types.js'
 export interface VisitFacts {
   user_agent?: string
   logout_time?: Date
+  active_seconds?: number
   flags: FlagName[]
 }
 
@@ -33,6 +34,7 @@ export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
       ip_address: visit.ip_address,
       ...parseUserAgent(visit.user_agent),
       logout_time: visit.logout_time ?? null,
+      active_seconds: visit.active_seconds ?? 0,
       ...flags,
       password_changed_at: changed ? sql`now()` : null
     })
@@ -51,7 +53,8 @@ export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
   if (!same) throw new CollectorError('SESSION_CONFLICT')
 
   const { logout_time, ...facts } = visit
-  if (facts.flags.length > 0 || facts.user_agent !== undefined || logout_time) {
+  const hasFacts = facts.flags.length > 0 || facts.user_agent !== undefined || facts.active_seconds !== undefined
+  if (hasFacts || logout_time) {
     await updateVisit(db, visit.session_id, { ...facts, logout_time }, { earliestSkewMs: Infinity })
   }
   return { created: false }
@@ -79,6 +82,9 @@ export async function updateVisit(
   }
   if (facts.user_agent !== undefined) Object.assign(set, { user_agent: facts.user_agent }, parseUserAgent(facts.user_agent))
   if (facts.logout_time) set.logout_time = sql`greatest(logout_time, ${facts.logout_time})`
+  if (facts.active_seconds !== undefined) {
+    set.active_seconds = sql`greatest(active_seconds, ${facts.active_seconds}::integer)`
+  }
 
   let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)
   if (facts.logout_time && Number.isFinite(limits.earliestSkewMs)) {

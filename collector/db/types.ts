@@ -30,6 +30,7 @@ export interface UserSessionTable {
   is_click_contacts: Generated<boolean>
   is_change_password: Generated<boolean>
   password_changed_at: Timestamp | null
+  active_seconds: Generated<number>
 }
 
 export interface UrlLogTable {

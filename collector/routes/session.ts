@@ -33,6 +33,7 @@ export function sessionRoutes(context: AppContext) {
         ip_address: ipAddress,
         user_agent: body.user_agent ?? request.headers['user-agent'],
         logout_time: logoutTime,
+        active_seconds: body.active_seconds,
         flags: flagsOf(body)
       })
       return reply.code(created ? 201 : 200).send({ session_id: sessionId })
@@ -49,6 +50,7 @@ export function sessionRoutes(context: AppContext) {
       await updateVisit(database.db, request.params.session_id.toLowerCase(), {
         user_agent: body.user_agent,
         logout_time: logoutTime,
+        active_seconds: body.active_seconds,
         flags: flagsOf(body)
       }, { earliestSkewMs: clockSkewMs })
       return { success: true as const }
