@@ -86,6 +86,12 @@ export async function updateVisit(
     set.active_seconds = sql`greatest(active_seconds, ${facts.active_seconds}::integer)`
   }
 
+  if (Object.keys(set).length === 0) {
+    // Only false flags: nothing changes, but the visit must exist.
+    if (!(await visitExists(db, sessionId))) throw new CollectorError('SESSION_NOT_FOUND')
+    return
+  }
+
   let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)
   if (facts.logout_time && Number.isFinite(limits.earliestSkewMs)) {
     const earliest = sql<Date>`login_time - make_interval(secs => ${limits.earliestSkewMs / 1000})`

@@ -48,10 +48,12 @@ function validationError(error: FastifyError) {
   const context = error.validationContext
   if (context === 'params') return new CollectorError('SESSION_ID_INVALID')
   if (context === 'querystring') return new CollectorError('QUERY_INVALID', describe(first, 'query'))
+  if (first?.keyword === 'minProperties' && first.instancePath === '') return new CollectorError('BODY_EMPTY')
   return new CollectorError('BODY_INVALID', describe(first, 'body'))
 }
 
 interface ValidationIssue {
+  keyword?: string
   instancePath?: string
   message?: string
   params?: Record<string, unknown>
