@@ -17,14 +17,16 @@ export interface Parameter {
   map?: Parameter[]
 }
 
-export type ConditionType = 'EQUALS' | 'CONTAINS' | 'MATCH_REGEX' | 'CSS_SELECTOR' | 'STARTS_WITH' | 'ENDS_WITH'
+export type ConditionType =
+  'EQUALS' | 'CONTAINS' | 'MATCH_REGEX' | 'CSS_SELECTOR' | 'STARTS_WITH' | 'ENDS_WITH'
 
 export interface Condition {
   type: ConditionType
   parameter: Parameter[]
 }
 
-export type TriggerType = 'PAGEVIEW' | 'HISTORY_CHANGE' | 'LINK_CLICK' | 'CLICK' | 'FORM_SUBMISSION' | 'CUSTOM_EVENT'
+export type TriggerType =
+  'PAGEVIEW' | 'HISTORY_CHANGE' | 'LINK_CLICK' | 'CLICK' | 'FORM_SUBMISSION' | 'CUSTOM_EVENT'
 
 export interface Trigger {
   accountId: string

@@ -13,7 +13,7 @@ ___INFO___
     "id": "brand_visitlog",
     "displayName": "Visitlog"
   },
-  "description": "Logs each client's visit (pages, link and button clicks, six yes/no facts, end of visit) by email and hands it to the Visitlog runtime served by your collector.",
+  "description": "Logs each client's visit by email: pages, clicks, six yes/no facts, the end.",
   "containerContexts": [
     "WEB"
   ]
@@ -28,7 +28,7 @@ ___TEMPLATE_PARAMETERS___
     "name": "collectorUrl",
     "displayName": "Collector URL",
     "simpleValueType": true,
-    "help": "Origin of your Visitlog collector, for example https://collector.example.com. The runtime script is loaded from it.",
+    "help": "Origin of your Visitlog collector; the runtime script loads from it.",
     "valueHint": "https://collector.example.com",
     "valueValidators": [
       {
@@ -39,7 +39,7 @@ ___TEMPLATE_PARAMETERS___
         "args": [
           "^(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?|http://(localhost|127\\.0\\.0\\.1):[0-9]{1,5})/?$"
         ],
-        "errorMessage": "Enter an https:// origin without a path (http://localhost:PORT only for development)."
+        "errorMessage": "An https:// origin without a path (http://localhost:PORT in development)."
       }
     ]
   },
@@ -188,7 +188,7 @@ ___TEMPLATE_PARAMETERS___
         "name": "buttonText",
         "displayName": "Button text",
         "simpleValueType": true,
-        "help": "Empty: the text of the nearest button or link around the clicked element, else its aria-label or value."
+        "help": "Empty: the text of the nearest button or link, else its aria-label or value."
       },
       {
         "type": "TEXT",
@@ -205,7 +205,7 @@ ___TEMPLATE_PARAMETERS___
     "checkboxText": "Wait for analytics consent (analytics_storage) before sending anything",
     "simpleValueType": true,
     "defaultValue": true,
-    "help": "While consent is not granted nothing is sent, loaded or stored; commands wait in the page's memory and go out in order once consent is granted."
+    "help": "Until it is granted nothing is sent, loaded or stored; commands wait in memory."
   },
   {
     "type": "CHECKBOX",

@@ -48,7 +48,9 @@ function main(argv: string[]): number {
   writeFileSync(join(values.out, 'template.tpl'), templateText)
   writeFileSync(join(values.out, 'container.json'), JSON.stringify(container, null, 2) + '\n')
   console.log(`wrote ${join(values.out, 'template.tpl')} and ${join(values.out, 'container.json')}`)
-  console.log(`collector ${collector}, service ${service}: import container.json in GTM (Admin > Import Container)`)
+  console.log(
+    `collector ${collector}, service ${service}: import container.json in GTM (Admin > Import Container)`
+  )
   return 0
 }
 

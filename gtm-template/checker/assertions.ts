@@ -16,7 +16,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const right = b as Record<string, unknown>
   const keys = Object.keys(left)
   if (keys.length !== Object.keys(right).length) return false
-  return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && deepEqual(left[key], right[key]))
+  return keys.every(
+    (key) => Object.prototype.hasOwnProperty.call(right, key) && deepEqual(left[key], right[key])
+  )
 }
 
 export function show(value: unknown): string {
@@ -42,14 +44,14 @@ function lengthOf(value: unknown): number | undefined {
 export function assertThat(actual: unknown, note?: string) {
   const shown = () => show(actual)
   const subject = {
-    isEqualTo: (expected: unknown) => check(deepEqual(actual, expected),
-      `expected ${shown()} to equal ${show(expected)}`, note),
-    isNotEqualTo: (expected: unknown) => check(!deepEqual(actual, expected),
-      `expected ${shown()} not to equal ${show(expected)}`, note),
-    isStrictlyEqualTo: (expected: unknown) => check(actual === expected,
-      `expected ${shown()} to be strictly ${show(expected)}`, note),
-    isNotStrictlyEqualTo: (expected: unknown) => check(actual !== expected,
-      `expected ${shown()} not to be strictly ${show(expected)}`, note),
+    isEqualTo: (expected: unknown) =>
+      check(deepEqual(actual, expected), `expected ${shown()} to equal ${show(expected)}`, note),
+    isNotEqualTo: (expected: unknown) =>
+      check(!deepEqual(actual, expected), `expected ${shown()} not to equal ${show(expected)}`, note),
+    isStrictlyEqualTo: (expected: unknown) =>
+      check(actual === expected, `expected ${shown()} to be strictly ${show(expected)}`, note),
+    isNotStrictlyEqualTo: (expected: unknown) =>
+      check(actual !== expected, `expected ${shown()} not to be strictly ${show(expected)}`, note),
     isDefined: () => check(actual !== undefined, 'expected a defined value', note),
     isUndefined: () => check(actual === undefined, `expected undefined, got ${shown()}`, note),
     isNull: () => check(actual === null, `expected null, got ${shown()}`, note),
@@ -60,16 +62,27 @@ export function assertThat(actual: unknown, note?: string) {
     isFalsy: () => check(!actual, `expected a falsy value, got ${shown()}`, note),
     isNaN: () => check(Number.isNaN(actual), `expected NaN, got ${shown()}`, note),
     isNotNaN: () => check(!Number.isNaN(actual), 'expected a value other than NaN', note),
-    isInfinity: () => check(actual === Infinity || actual === -Infinity, `expected Infinity, got ${shown()}`, note),
-    isNotInfinity: () => check(actual !== Infinity && actual !== -Infinity, 'expected a finite value', note),
+    isInfinity: () =>
+      check(actual === Infinity || actual === -Infinity, `expected Infinity, got ${shown()}`, note),
+    isNotInfinity: () =>
+      check(actual !== Infinity && actual !== -Infinity, 'expected a finite value', note),
     isGreaterThan: (n: number) => check((actual as number) > n, `expected ${shown()} > ${n}`, note),
-    isGreaterThanOrEqualTo: (n: number) => check((actual as number) >= n, `expected ${shown()} >= ${n}`, note),
+    isGreaterThanOrEqualTo: (n: number) =>
+      check((actual as number) >= n, `expected ${shown()} >= ${n}`, note),
     isLessThan: (n: number) => check((actual as number) < n, `expected ${shown()} < ${n}`, note),
     isLessThanOrEqualTo: (n: number) => check((actual as number) <= n, `expected ${shown()} <= ${n}`, note),
-    contains: (...items: unknown[]) => check(items.every((item) => includes(actual, item)),
-      `expected ${shown()} to contain ${show(items)}`, note),
-    doesNotContain: (...items: unknown[]) => check(!items.some((item) => includes(actual, item)),
-      `expected ${shown()} not to contain ${show(items)}`, note),
+    contains: (...items: unknown[]) =>
+      check(
+        items.every((item) => includes(actual, item)),
+        `expected ${shown()} to contain ${show(items)}`,
+        note
+      ),
+    doesNotContain: (...items: unknown[]) =>
+      check(
+        !items.some((item) => includes(actual, item)),
+        `expected ${shown()} not to contain ${show(items)}`,
+        note
+      ),
     hasLength: (n: number) => check(lengthOf(actual) === n, `expected length ${n}, got ${shown()}`, note),
     isEmpty: () => check(lengthOf(actual) === 0, `expected empty, got ${shown()}`, note),
     isNotEmpty: () => check((lengthOf(actual) ?? 0) > 0, `expected something, got ${shown()}`, note),
@@ -77,8 +90,12 @@ export function assertThat(actual: unknown, note?: string) {
     isString: () => check(typeof actual === 'string', `expected a string, got ${shown()}`, note),
     isNumber: () => check(typeof actual === 'number', `expected a number, got ${shown()}`, note),
     isBoolean: () => check(typeof actual === 'boolean', `expected a boolean, got ${shown()}`, note),
-    isObject: () => check(typeof actual === 'object' && actual !== null && !Array.isArray(actual),
-      `expected an object, got ${shown()}`, note),
+    isObject: () =>
+      check(
+        typeof actual === 'object' && actual !== null && !Array.isArray(actual),
+        `expected an object, got ${shown()}`,
+        note
+      ),
     isFunction: () => check(typeof actual === 'function', `expected a function, got ${shown()}`, note)
   }
   return subject
@@ -101,11 +118,17 @@ export function assertApi(calls: ApiCall[], name: string) {
   const calledWith = (args: unknown[]) => made().some((call) => deepEqual(call.args, args))
   return {
     wasCalled: () => check(made().length > 0, `expected ${name} to be called`),
-    wasNotCalled: () => check(made().length === 0,
-      `expected ${name} not to be called, it was called ${made().length} time(s)`),
-    wasCalledWith: (...args: unknown[]) => check(calledWith(args),
-      `expected ${name} to be called with ${show(args)}; calls: ${show(made().map((call) => call.args))}`),
-    wasNotCalledWith: (...args: unknown[]) => check(!calledWith(args),
-      `expected ${name} not to be called with ${show(args)}`)
+    wasNotCalled: () =>
+      check(
+        made().length === 0,
+        `expected ${name} not to be called, it was called ${made().length} time(s)`
+      ),
+    wasCalledWith: (...args: unknown[]) =>
+      check(
+        calledWith(args),
+        `expected ${name} to be called with ${show(args)}; calls: ${show(made().map((call) => call.args))}`
+      ),
+    wasNotCalledWith: (...args: unknown[]) =>
+      check(!calledWith(args), `expected ${name} not to be called with ${show(args)}`)
   }
 }

@@ -7,9 +7,9 @@ import { checkSyntax } from './syntax.js'
 
 const PLANTED: Array<[string, string, string]> = [
   ['a regex literal', "const ok = 'a';\nconst re = /a+/;", 'regex literals'],
-  ['new', "const ok = 1;\nconst d = new Date();", '`new`'],
+  ['new', 'const ok = 1;\nconst d = new Date();', '`new`'],
   ['this', 'const ok = 1;\nconst self = this;', '`this`'],
-  ['a template literal', "const ok = 1;\nconst s = `x${ok}`;", 'template literals'],
+  ['a template literal', 'const ok = 1;\nconst s = `x${ok}`;', 'template literals'],
   ['try/catch', 'const ok = 1;\ntry { ok; } catch (e) { ok; }', 'try/catch'],
   ['throw', "const ok = 1;\nthrow 'x';", '`throw`'],
   ['spread', 'const ok = [1];\nconst more = [...ok];', 'spread'],
@@ -73,20 +73,49 @@ t.test('a require without its permission fails, an unused permission warns', asy
     { instance: { key: { publicId: 'logging', versionId: '1' }, param: [] } }
   ])
   const findings = checkPermissions(checkSyntax(code), permissions)
-  t.same(findings.map((f) => [f.severity, f.line, f.message]), [
-    ['error', 1, 'require(\'injectScript\') needs the "inject_script" permission'],
-    ['warning', 0, 'permission "logging" is granted but no API uses it']
-  ])
+  t.same(
+    findings.map((f) => [f.severity, f.line, f.message]),
+    [
+      ['error', 1, 'require(\'injectScript\') needs the "inject_script" permission'],
+      ['warning', 0, 'permission "logging" is granted but no API uses it']
+    ]
+  )
 })
 
 t.test('an unknown API and a queue key without write access fail', async (t) => {
-  const code = "const nope = require('sendBeacon');\nconst createQueue = require('createQueue');\n" +
+  const code =
+    "const nope = require('sendBeacon');\nconst createQueue = require('createQueue');\n" +
     "const KEY = 'otherQueue';\ncreateQueue(KEY)(1);"
-  const permissions = JSON.stringify([{ instance: { key: { publicId: 'access_globals' }, param: [{
-    key: 'keys', value: { type: 2, listItem: [{ type: 3,
-      mapKey: [{ type: 1, string: 'key' }, { type: 1, string: 'read' }, { type: 1, string: 'write' }],
-      mapValue: [{ type: 1, string: 'visitlogQueue' }, { type: 8, boolean: true }, { type: 8, boolean: true }] }] }
-  }] } }])
+  const permissions = JSON.stringify([
+    {
+      instance: {
+        key: { publicId: 'access_globals' },
+        param: [
+          {
+            key: 'keys',
+            value: {
+              type: 2,
+              listItem: [
+                {
+                  type: 3,
+                  mapKey: [
+                    { type: 1, string: 'key' },
+                    { type: 1, string: 'read' },
+                    { type: 1, string: 'write' }
+                  ],
+                  mapValue: [
+                    { type: 1, string: 'visitlogQueue' },
+                    { type: 8, boolean: true },
+                    { type: 8, boolean: true }
+                  ]
+                }
+              ]
+            }
+          }
+        ]
+      }
+    }
+  ])
   const messages = checkPermissions(checkSyntax(code), permissions).map((f) => f.message)
   t.same(messages, [
     "require('sendBeacon'): no such sandbox API",
@@ -99,5 +128,8 @@ t.test('the template code and its permissions pass the checker', async (t) => {
   const syntax = checkSyntax(sources.code)
   t.same(syntax.findings, [])
   t.same(checkPermissions(syntax, sources.permissions), [])
-  t.same(syntax.queueKeys.map((use) => use.key), ['visitlogQueue'])
+  t.same(
+    syntax.queueKeys.map((use) => use.key),
+    ['visitlogQueue']
+  )
 })

@@ -15,8 +15,14 @@ export interface FakeState {
 }
 
 export function newFakeState(): FakeState {
-  return { window: {}, templateStorage: new Map(), localStorage: new Map(), consentListeners: [], later: [],
-    logs: [] }
+  return {
+    window: {},
+    templateStorage: new Map(),
+    localStorage: new Map(),
+    consentListeners: [],
+    later: [],
+    logs: []
+  }
 }
 
 type Fn = (...args: any[]) => unknown
@@ -24,7 +30,8 @@ type Fn = (...args: any[]) => unknown
 export function fakeApis(state: FakeState): Record<string, unknown> {
   const url = new URL(FAKE_PAGE_URL)
   return {
-    addConsentListener: (type: string, listener: Fn) => void state.consentListeners.push({ type, listener }),
+    addConsentListener: (type: string, listener: Fn) =>
+      void state.consentListeners.push({ type, listener }),
     callInWindow: (path: string, ...args: unknown[]) => {
       const fn = state.window[path]
       return typeof fn === 'function' ? fn(...args) : undefined
@@ -49,7 +56,10 @@ export function fakeApis(state: FakeState): Record<string, unknown> {
     getUrl: (component?: string) => urlPart(url, component),
     injectScript: (_url: string, onSuccess?: Fn) => void onSuccess?.(),
     isConsentGranted: () => true,
-    JSON: { parse: (text: string) => JSON.parse(text), stringify: (value: unknown) => JSON.stringify(value) },
+    JSON: {
+      parse: (text: string) => JSON.parse(text),
+      stringify: (value: unknown) => JSON.stringify(value)
+    },
     localStorage: {
       getItem: (key: string) => state.localStorage.get(key) ?? null,
       setItem: (key: string, value: unknown) => void state.localStorage.set(key, String(value)),
@@ -61,10 +71,23 @@ export function fakeApis(state: FakeState): Record<string, unknown> {
     makeString: (value: unknown) => String(value),
     makeTableMap: (rows: Array<Record<string, unknown>>, key: string, value: string) =>
       Object.fromEntries(rows.map((row) => [row[key], row[value]])),
-    Math: { abs: Math.abs, ceil: Math.ceil, floor: Math.floor, max: Math.max, min: Math.min, pow: Math.pow,
-      round: Math.round, sqrt: Math.sqrt },
-    Object: { keys: Object.keys, values: Object.values, entries: Object.entries, freeze: Object.freeze,
-      delete: (object: Record<string, unknown>, key: string) => delete object[key] },
+    Math: {
+      abs: Math.abs,
+      ceil: Math.ceil,
+      floor: Math.floor,
+      max: Math.max,
+      min: Math.min,
+      pow: Math.pow,
+      round: Math.round,
+      sqrt: Math.sqrt
+    },
+    Object: {
+      keys: Object.keys,
+      values: Object.values,
+      entries: Object.entries,
+      freeze: Object.freeze,
+      delete: (object: Record<string, unknown>, key: string) => delete object[key]
+    },
     parseUrl: (text: string) => parseUrl(text),
     queryPermission: () => true,
     sendPixel: (_url: string, onSuccess?: Fn) => void onSuccess?.(),
@@ -95,7 +118,22 @@ function parseUrl(text: string): Record<string, unknown> | undefined {
   if (!URL.canParse(text)) return undefined
   const url = new URL(text)
   const searchParams: Record<string, string> = {}
-  url.searchParams.forEach((value, key) => { searchParams[key] = value })
+  url.searchParams.forEach((value, key) => {
+    searchParams[key] = value
+  })
   const { href, origin, protocol, username, password, host, hostname, port, pathname, search, hash } = url
-  return { href, origin, protocol, username, password, host, hostname, port, pathname, search, hash, searchParams }
+  return {
+    href,
+    origin,
+    protocol,
+    username,
+    password,
+    host,
+    hostname,
+    port,
+    pathname,
+    search,
+    hash,
+    searchParams
+  }
 }

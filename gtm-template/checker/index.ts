@@ -76,13 +76,16 @@ function error(message: string): Finding {
 /** Human-readable lines, TAP-like: one per scenario, then findings. */
 export function formatReport(report: TemplateReport): string[] {
   const lines = report.scenarios.map((s, index) =>
-    s.ok ? `ok ${index + 1} - ${s.name}` : `not ok ${index + 1} - ${s.name}\n  # ${s.error}`)
+    s.ok ? `ok ${index + 1} - ${s.name}` : `not ok ${index + 1} - ${s.name}\n  # ${s.error}`
+  )
   for (const f of report.findings) {
     const at = f.line ? `:${f.line}:${f.column + 1}` : ''
     lines.push(`${f.severity} ${f.where}${at}: ${f.message}`)
   }
   const failed = report.scenarios.filter((s) => !s.ok).length
   const errors = report.findings.filter((f) => f.severity === 'error').length
-  lines.push(`${report.scenarios.length - failed} scenarios passed, ${failed} failed; ${errors} checker error(s)`)
+  lines.push(
+    `${report.scenarios.length - failed} scenarios passed, ${failed} failed; ${errors} checker error(s)`
+  )
   return lines
 }

@@ -79,7 +79,7 @@ export function checkPermissions(check: SyntaxCheck, permissionsJson: string): F
   const findings: Finding[] = []
   const used = new Set<string>()
 
-  for (const { name, line, argument } of check.requires) {
+  for (const { name, line } of check.requires) {
     if (!(name in API_PERMISSIONS)) {
       findings.push(finding('error', line, `require('${name}'): no such sandbox API`))
       continue
@@ -94,7 +94,8 @@ export function checkPermissions(check: SyntaxCheck, permissionsJson: string): F
   findings.push(...queueKeyFindings(check, granted.get('access_globals')))
 
   for (const id of granted.keys()) {
-    if (!used.has(id)) findings.push(finding('warning', 0, `permission "${id}" is granted but no API uses it`))
+    if (!used.has(id))
+      findings.push(finding('warning', 0, `permission "${id}" is granted but no API uses it`))
   }
   return findings
 }
@@ -103,7 +104,8 @@ export function checkPermissions(check: SyntaxCheck, permissionsJson: string): F
 function queueKeyFindings(check: SyntaxCheck, globals: PermissionEntry | undefined): Finding[] {
   const keys = globals?.instance?.param?.find((param) => param.key === 'keys')?.value.listItem ?? []
   const allowed = keys.map((map) => {
-    const value = (name: string) => map.mapValue?.[(map.mapKey ?? []).findIndex((key) => key.string === name)]
+    const value = (name: string) =>
+      map.mapValue?.[(map.mapKey ?? []).findIndex((key) => key.string === name)]
     return { key: value('key')?.string, read: value('read')?.boolean, write: value('write')?.boolean }
   })
   return check.queueKeys

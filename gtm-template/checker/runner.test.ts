@@ -17,7 +17,7 @@ t.test('the template passes the checker and every scenario of its ___TESTS___', 
 const TEMPLATE = [
   "const getUrl = require('getUrl');",
   "const createQueue = require('createQueue');",
-  "if (!data.name) { return data.gtmOnFailure(); }",
+  'if (!data.name) { return data.gtmOnFailure(); }',
   "createQueue('q')({ name: data.name, url: getUrl('host') });",
   'data.gtmOnSuccess();',
   'return data.name;'
@@ -28,37 +28,57 @@ function run(code: string) {
 }
 
 t.test('runCode returns the value and records gtmOnSuccess and gtmOnFailure', async (t) => {
-  t.same(run("assertThat(runCode({ name: 'a' })).isEqualTo('a'); assertApi('gtmOnSuccess').wasCalled();"),
-    { name: 'case', ok: true })
-  t.same(run("runCode({}); assertApi('gtmOnFailure').wasCalled(); assertApi('gtmOnSuccess').wasNotCalled();"),
-    { name: 'case', ok: true })
+  t.same(run("assertThat(runCode({ name: 'a' })).isEqualTo('a'); assertApi('gtmOnSuccess').wasCalled();"), {
+    name: 'case',
+    ok: true
+  })
+  t.same(
+    run("runCode({}); assertApi('gtmOnFailure').wasCalled(); assertApi('gtmOnSuccess').wasNotCalled();"),
+    { name: 'case', ok: true }
+  )
 })
 
 t.test('a failed assertion fails the scenario with its message', async (t) => {
-  t.same(run("runCode({ name: 'a' }); assertApi('gtmOnFailure').wasCalled();"),
-    { name: 'case', ok: false, error: 'expected gtmOnFailure to be called' })
-  t.same(run("assertThat([1, { a: 2 }]).isEqualTo([1, { a: 3 }]);"),
-    { name: 'case', ok: false, error: 'expected [1,{"a":2}] to equal [1,{"a":3}]' })
+  t.same(run("runCode({ name: 'a' }); assertApi('gtmOnFailure').wasCalled();"), {
+    name: 'case',
+    ok: false,
+    error: 'expected gtmOnFailure to be called'
+  })
+  t.same(run('assertThat([1, { a: 2 }]).isEqualTo([1, { a: 3 }]);'), {
+    name: 'case',
+    ok: false,
+    error: 'expected [1,{"a":2}] to equal [1,{"a":3}]'
+  })
   t.same(run("fail('stop here');"), { name: 'case', ok: false, error: 'stop here' })
 })
 
 t.test('mock replaces an API by a value or a function; unmocked APIs use plausible fakes', async (t) => {
-  t.same(run([
-    "runCode({ name: 'a' });",
-    "assertApi('getUrl').wasCalledWith('host');",
-    "assertApi('createQueue').wasCalledWith('q');"
-  ].join('\n')), { name: 'case', ok: true })
-  t.same(run([
-    'const pushed = [];',
-    "mock('getUrl', 'shop.example.com');",
-    'mock(\'createQueue\', (key) => (value) => pushed.push(value));',
-    "runCode({ name: 'a' });",
-    "assertThat(pushed).isEqualTo([{ name: 'a', url: 'shop.example.com' }]);"
-  ].join('\n')), { name: 'case', ok: true })
+  t.same(
+    run(
+      [
+        "runCode({ name: 'a' });",
+        "assertApi('getUrl').wasCalledWith('host');",
+        "assertApi('createQueue').wasCalledWith('q');"
+      ].join('\n')
+    ),
+    { name: 'case', ok: true }
+  )
+  t.same(
+    run(
+      [
+        'const pushed = [];',
+        "mock('getUrl', 'shop.example.com');",
+        "mock('createQueue', (key) => (value) => pushed.push(value));",
+        "runCode({ name: 'a' });",
+        "assertThat(pushed).isEqualTo([{ name: 'a', url: 'shop.example.com' }]);"
+      ].join('\n')
+    ),
+    { name: 'case', ok: true }
+  )
 })
 
 t.test('an exception in the template fails the scenario with the template line', async (t) => {
-  const result = runScenario("const x = 1;\nx.y.z = 2;", { name: 'throws', code: 'runCode({});' })
+  const result = runScenario('const x = 1;\nx.y.z = 2;', { name: 'throws', code: 'runCode({});' })
   t.equal(result.ok, false)
   t.match(result.error, /\(template code, line 2\)$/)
 })
@@ -84,20 +104,25 @@ t.test('assertThat covers the checks GTM offers', async (t) => {
 })
 
 t.test('setup runs before each scenario, and each scenario starts fresh', async (t) => {
-  const tests = parseTests([
-    'scenarios:',
-    '- name: first',
-    '  code: |-',
-    "    mock('getUrl', 'one');",
-    "    assertThat(counter).isEqualTo(0);",
-    '- name: second',
-    '  code: |-',
-    "    runCode({ name: 'b' });",
-    "    assertApi('getUrl').wasCalledWith('host');",
-    'setup: |-',
-    '  let counter = 0;'
-  ].join('\n'))
-  t.same(runScenarios(TEMPLATE, tests), [{ name: 'first', ok: true }, { name: 'second', ok: true }])
+  const tests = parseTests(
+    [
+      'scenarios:',
+      '- name: first',
+      '  code: |-',
+      "    mock('getUrl', 'one');",
+      '    assertThat(counter).isEqualTo(0);',
+      '- name: second',
+      '  code: |-',
+      "    runCode({ name: 'b' });",
+      "    assertApi('getUrl').wasCalledWith('host');",
+      'setup: |-',
+      '  let counter = 0;'
+    ].join('\n')
+  )
+  t.same(runScenarios(TEMPLATE, tests), [
+    { name: 'first', ok: true },
+    { name: 'second', ok: true }
+  ])
 })
 
 t.test('malformed ___TESTS___ are refused', async (t) => {

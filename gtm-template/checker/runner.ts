@@ -46,7 +46,11 @@ export function runScenario(templateCode: string, scenario: Scenario, setup = ''
   const context = run.context()
   try {
     run.template = compile<TemplateFunction>(
-      `(function (data, require) {\n${templateCode}\n})`, 'template code', context, -1)
+      `(function (data, require) {\n${templateCode}\n})`,
+      'template code',
+      context,
+      -1
+    )
     compile(`(function () {\n${setup}\n${scenario.code}\n})()`, SCENARIO_FILE, context, -1)
     return { name: scenario.name, ok: true }
   } catch (error) {
@@ -116,12 +120,15 @@ const SCENARIO_FILE = 'scenario'
 /** The error's message and where it happened: template code, setup or scenario line. */
 function describe(error: unknown, setupLines: number): string {
   if (error instanceof AssertionFailure) return error.message
-  const { message, stack } = error instanceof Error || (error && typeof error === 'object')
-    ? (error as Error)
-    : { message: String(error), stack: '' }
+  const { message, stack } =
+    error instanceof Error || (error && typeof error === 'object')
+      ? (error as Error)
+      : { message: String(error), stack: '' }
   const where = /(template code|scenario):(\d+):\d+/.exec(stack ?? '')
   if (!where) return message
   const line = Number(where[2])
   if (where[1] === 'template code') return `${message} (template code, line ${line})`
-  return line <= setupLines ? `${message} (setup, line ${line})` : `${message} (scenario, line ${line - setupLines})`
+  return line <= setupLines
+    ? `${message} (setup, line ${line})`
+    : `${message} (scenario, line ${line - setupLines})`
 }

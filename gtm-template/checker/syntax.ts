@@ -13,7 +13,7 @@ export interface Finding {
 export interface SyntaxCheck {
   findings: Finding[]
   /** The literal names passed to require(), in order of appearance. */
-  requires: Array<{ name: string; line: number; argument?: string }>
+  requires: Array<{ name: string; line: number }>
   /** Keys passed to createQueue, as literals or string constants. */
   queueKeys: Array<{ key: string; line: number }>
 }
@@ -21,8 +21,16 @@ export interface SyntaxCheck {
 /** Names the template's code may use without declaring them. */
 export const TEMPLATE_GLOBALS = ['data', 'require', 'undefined']
 /** Names GTM's test runner gives to ___TESTS___ code. */
-export const TEST_GLOBALS = ['runCode', 'mock', 'mockObject', 'assertApi', 'assertThat', 'fail', 'require',
-  'undefined']
+export const TEST_GLOBALS = [
+  'runCode',
+  'mock',
+  'mockObject',
+  'assertApi',
+  'assertThat',
+  'fail',
+  'require',
+  'undefined'
+]
 
 type AnyNode = Node & Record<string, any>
 type Rule = (node: AnyNode) => string | undefined
@@ -54,12 +62,18 @@ const RULES: Record<string, Rule> = {
   YieldExpression: () => '`yield` is not supported',
   ImportExpression: () => 'import() is not supported',
   MetaProperty: () => 'new.target and import.meta are not supported',
-  LogicalExpression: (node) => (node.operator === '??' ? 'nullish coalescing (??) is not supported' : undefined),
+  LogicalExpression: (node) =>
+    node.operator === '??' ? 'nullish coalescing (??) is not supported' : undefined,
   AssignmentExpression: (node) =>
-    ['??=', '||=', '&&=', '**='].includes(node.operator) ? `the ${node.operator} operator is not supported` : undefined,
-  BinaryExpression: (node) => (node.operator === '**' ? 'the ** operator is not supported: use Math.pow' : undefined),
+    ['??=', '||=', '&&=', '**='].includes(node.operator)
+      ? `the ${node.operator} operator is not supported`
+      : undefined,
+  BinaryExpression: (node) =>
+    node.operator === '**' ? 'the ** operator is not supported: use Math.pow' : undefined,
   UnaryExpression: (node) =>
-    node.operator === 'delete' ? 'the delete operator is not supported: use Object.delete(obj, key)' : undefined,
+    node.operator === 'delete'
+      ? 'the delete operator is not supported: use Object.delete(obj, key)'
+      : undefined,
   Property: (node) => {
     if (node.kind === 'get' || node.kind === 'set') return 'getters and setters are not supported'
     if (node.method) return 'method shorthand is not supported: write key: function () {}'
@@ -82,24 +96,40 @@ function functionRule(node: AnyNode): string | undefined {
 export function checkSyntax(code: string, allowedGlobals: string[] = TEMPLATE_GLOBALS): SyntaxCheck {
   let ast: AnyNode
   try {
-    ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true,
-      locations: true }) as AnyNode
+    ast = parse(code, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+      allowReturnOutsideFunction: true,
+      locations: true
+    }) as AnyNode
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc ?? { line: 0, column: 0 }
-    return { findings: [{ severity: 'error', ...loc, message: `syntax error: ${(error as Error).message}` }],
-      requires: [], queueKeys: [] }
+    return {
+      findings: [{ severity: 'error', ...loc, message: `syntax error: ${(error as Error).message}` }],
+      requires: [],
+      queueKeys: []
+    }
   }
 
   const findings: Finding[] = []
   const requires: SyntaxCheck['requires'] = []
   const declared = declaredNames(ast)
   const report = (node: AnyNode, message: string) =>
-    findings.push({ severity: 'error', line: node.loc!.start.line, column: node.loc!.start.column, message })
+    findings.push({
+      severity: 'error',
+      line: node.loc!.start.line,
+      column: node.loc!.start.column,
+      message
+    })
 
   fullAncestor(ast, (node: AnyNode, _state: unknown, ancestors: Node[]) => {
     const message = RULES[node.type]?.(node)
     if (message) report(node, message)
-    if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require') {
+    if (
+      node.type === 'CallExpression' &&
+      node.callee.type === 'Identifier' &&
+      node.callee.name === 'require'
+    ) {
       requireCall(node, requires, report)
     }
     if (node.type === 'Identifier' && isReference(node, ancestors[ancestors.length - 2] as AnyNode)) {
@@ -123,8 +153,11 @@ function queueKeys(ast: AnyNode): SyntaxCheck['queueKeys'] {
       constants.set(node.id.name, node.init.value)
     }
     const init = node.init
-    const isRequire = init.type === 'CallExpression' && init.callee.type === 'Identifier' &&
-      init.callee.name === 'require' && init.arguments[0]?.value === 'createQueue'
+    const isRequire =
+      init.type === 'CallExpression' &&
+      init.callee.type === 'Identifier' &&
+      init.callee.name === 'require' &&
+      init.arguments[0]?.value === 'createQueue'
     if (isRequire) queueFunctions.add(node.id.name)
   })
   const keys: SyntaxCheck['queueKeys'] = []
@@ -138,14 +171,17 @@ function queueKeys(ast: AnyNode): SyntaxCheck['queueKeys'] {
   return keys
 }
 
-function requireCall(node: AnyNode, requires: SyntaxCheck['requires'], report: (n: AnyNode, m: string) => void) {
-  const [first, second] = node.arguments as AnyNode[]
+function requireCall(
+  node: AnyNode,
+  requires: SyntaxCheck['requires'],
+  report: (n: AnyNode, m: string) => void
+) {
+  const first = node.arguments[0] as AnyNode | undefined
   if (!first || first.type !== 'Literal' || typeof first.value !== 'string') {
     report(node, 'require() takes the API name as a string literal')
     return
   }
-  const argument = second?.type === 'Literal' && typeof second.value === 'string' ? second.value : undefined
-  requires.push({ name: first.value, line: node.loc!.start.line, argument })
+  requires.push({ name: first.value, line: node.loc!.start.line })
 }
 
 /** Every name the code declares anywhere (variables, functions, parameters). */
@@ -163,8 +199,10 @@ function declaredNames(ast: AnyNode): Set<string> {
 /** The names a binding declares, inside patterns too (patterns are reported on their own). */
 function bindingNames(node: AnyNode, names: Set<string>): void {
   if (node.type === 'Identifier') names.add(node.name)
-  else if (node.type === 'ObjectPattern') node.properties.forEach((p: AnyNode) => bindingNames(p.value ?? p.argument, names))
-  else if (node.type === 'ArrayPattern') node.elements.forEach((e: AnyNode | null) => e && bindingNames(e, names))
+  else if (node.type === 'ObjectPattern')
+    node.properties.forEach((p: AnyNode) => bindingNames(p.value ?? p.argument, names))
+  else if (node.type === 'ArrayPattern')
+    node.elements.forEach((e: AnyNode | null) => e && bindingNames(e, names))
   else if (node.type === 'AssignmentPattern') bindingNames(node.left, names)
   else if (node.type === 'RestElement') bindingNames(node.argument, names)
 }

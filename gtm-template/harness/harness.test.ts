@@ -3,15 +3,24 @@ import t from 'tap'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startFixtureServer, type FixtureServer } from './fixture-server.js'
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run'
+]
 
-const HARNESS = '<script src="/gtm-harness.js" data-container="/container.json" data-tpl="/template.tpl"></script>'
+const HARNESS =
+  '<script src="/gtm-harness.js" data-container="/container.json" data-tpl="/template.tpl"></script>'
 
 const ACCOUNT_PAGE = `<!doctype html><meta charset="utf-8"><title>Password</title>
 <script>window.dataLayer = [{ user_email: 'client@example.com' }]</script>
 ${HARNESS}
-<button id="deposit" class="deposit-button"><span class="icon" style="display:inline-block;width:12px;height:12px"></span>
+<button id="deposit" class="deposit-button">
+  <span class="icon" style="display:inline-block;width:12px;height:12px"></span>
   Пополнить   счёт</button>
 <a id="platform" href="https://platform.example.com/login">Open platform</a>
 <form id="password" action="/cabinet/password"><input type="password" name="p" value="x">
@@ -57,42 +66,61 @@ t.test('page view, button, link, form, custom event and history change reach the
   const page = await browser.newPage()
   const url = `${server.origin}/cabinet/password`
   await page.goto(url)
-  t.same(await queue(page, 2), [
-    command({ command: 'page', url }),
-    command({ command: 'flag', flag: 'is_click_personal_account' })
-  ], 'page view logs the page and the personal account')
+  t.same(
+    await queue(page, 2),
+    [command({ command: 'page', url }), command({ command: 'flag', flag: 'is_click_personal_account' })],
+    'page view logs the page and the personal account'
+  )
 
   await page.click('#deposit .icon')
-  t.same((await queue(page, 4)).slice(2), [
-    command({ command: 'button', text: 'Пополнить счёт', url }),
-    command({ command: 'flag', flag: 'is_click_deposit_button' })
-  ], 'a click on the icon inside the deposit button gives the button text and the deposit flag')
+  t.same(
+    (await queue(page, 4)).slice(2),
+    [
+      command({ command: 'button', text: 'Пополнить счёт', url }),
+      command({ command: 'flag', flag: 'is_click_deposit_button' })
+    ],
+    'a click on the icon inside the deposit button gives the button text and the deposit flag'
+  )
 
   await page.click('#platform')
-  t.same((await queue(page, 6)).slice(4), [
-    command({ command: 'link', url: 'https://platform.example.com/login', text: 'Open platform' }),
-    command({ command: 'flag', flag: 'is_click_platform' })
-  ], 'a link to the platform is logged and sets the platform flag')
+  t.same(
+    (await queue(page, 6)).slice(4),
+    [
+      command({ command: 'link', url: 'https://platform.example.com/login', text: 'Open platform' }),
+      command({ command: 'flag', flag: 'is_click_platform' })
+    ],
+    'a link to the platform is logged and sets the platform flag'
+  )
 
   await page.click('#save')
-  t.same((await queue(page, 8)).slice(6), [
-    command({ command: 'button', text: 'Save', url }),
-    command({ command: 'flag', flag: 'is_change_password' })
-  ], 'sending the password form logs the button and the password change')
+  t.same(
+    (await queue(page, 8)).slice(6),
+    [
+      command({ command: 'button', text: 'Save', url }),
+      command({ command: 'flag', flag: 'is_change_password' })
+    ],
+    'sending the password form logs the button and the password change'
+  )
 
   await page.evaluate(() => (window as any).dataLayer.push({ event: 'password_changed' }))
   await page.evaluate(() => history.pushState({}, '', '/contacts'))
   await page.evaluate(() => (window as any).dataLayer.push({ event: 'logout' }))
-  t.same((await queue(page, 12)).slice(8), [
-    command({ command: 'flag', flag: 'is_change_password' }),
-    command({ command: 'page', url: `${server.origin}/contacts` }),
-    command({ command: 'flag', flag: 'is_click_contacts' }),
-    command({ command: 'end' })
-  ], 'a custom event, a history change and a logout event are logged in order')
+  t.same(
+    (await queue(page, 12)).slice(8),
+    [
+      command({ command: 'flag', flag: 'is_change_password' }),
+      command({ command: 'page', url: `${server.origin}/contacts` }),
+      command({ command: 'flag', flag: 'is_click_contacts' }),
+      command({ command: 'end' })
+    ],
+    'a custom event, a history change and a logout event are logged in order'
+  )
 
   await page.waitForFunction(() => (window as any).runtimeLoads === 1)
   t.equal(await page.locator('script[src$="/assets/v1/vl.js"]').count(), 1, 'the runtime is injected once')
-  const statuses = await page.evaluate(() => (window as any).visitlogHarness.firings.map((f: any) => f.status))
+  const statuses = await page.evaluate(() =>
+    (window as any).visitlogHarness.firings.map((f: any) => f.status)
+  )
   t.same([...new Set(statuses)], ['success'], 'every tag firing succeeded')
   await page.close()
 })
@@ -106,9 +134,13 @@ t.test('commands wait for analytics consent and are released in order', async (t
   t.equal(await page.locator('script[src$="/assets/v1/vl.js"]').count(), 0, 'nothing is injected')
 
   await page.evaluate(() => (window as any).gtag('consent', 'update', { analytics_storage: 'granted' }))
-  t.same(await queue(page, 2), [
-    command({ command: 'page', url: `${server.origin}/consent` }),
-    command({ command: 'link', url: `${server.origin}/docs`, text: 'Docs' })
-  ], 'the held page and link commands go out in order')
+  t.same(
+    await queue(page, 2),
+    [
+      command({ command: 'page', url: `${server.origin}/consent` }),
+      command({ command: 'link', url: `${server.origin}/docs`, text: 'Docs' })
+    ],
+    'the held page and link commands go out in order'
+  )
   await page.close()
 })

@@ -10,19 +10,27 @@ export function listenForAutoEvents(types: Set<string>, push: Push): void {
 }
 
 function listenForClicks(types: Set<string>, push: Push): void {
-  document.addEventListener('click', (event) => {
-    const target = event.target
-    if (!(target instanceof Element)) return
-    if (types.has('CLICK')) push(elementEvent('gtm.click', target))
-    const link = target.closest('a[href]')
-    if (link && types.has('LINK_CLICK')) push(elementEvent('gtm.linkClick', link))
-  }, true)
+  document.addEventListener(
+    'click',
+    (event) => {
+      const target = event.target
+      if (!(target instanceof Element)) return
+      if (types.has('CLICK')) push(elementEvent('gtm.click', target))
+      const link = target.closest('a[href]')
+      if (link && types.has('LINK_CLICK')) push(elementEvent('gtm.linkClick', link))
+    },
+    true
+  )
 }
 
 function listenForForms(push: Push): void {
-  document.addEventListener('submit', (event) => {
-    if (event.target instanceof HTMLFormElement) push(elementEvent('gtm.formSubmit', event.target))
-  }, true)
+  document.addEventListener(
+    'submit',
+    (event) => {
+      if (event.target instanceof HTMLFormElement) push(elementEvent('gtm.formSubmit', event.target))
+    },
+    true
+  )
 }
 
 function elementEvent(event: string, element: Element): Record<string, unknown> {

@@ -49,7 +49,8 @@ export class DataLayerModel {
 
   private processCommand(args: unknown[]): void {
     const [name, action, states] = args
-    if (name !== 'consent' || (action !== 'default' && action !== 'update') || !isPlainObject(states)) return
+    if (name !== 'consent' || (action !== 'default' && action !== 'update') || !isPlainObject(states))
+      return
     for (const [type, state] of Object.entries(states)) {
       if (state !== 'granted' && state !== 'denied') continue
       const before = this.isGranted(type)

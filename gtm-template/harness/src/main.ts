@@ -74,8 +74,17 @@ export function start(options: StartOptions): void {
   const push = hookDataLayer(dataLayer)
   listenForAutoEvents(new Set(triggers.map((trigger) => trigger.type)), push)
   if (!pushedBefore('gtm.js')) push({ event: 'gtm.js', 'gtm.start': Date.now() })
-  whenDocument('DOMContentLoaded', () => document.readyState !== 'loading', () => push({ event: 'gtm.dom' }))
-  whenDocument('load', () => document.readyState === 'complete', () => push({ event: 'gtm.load' }), window)
+  whenDocument(
+    'DOMContentLoaded',
+    () => document.readyState !== 'loading',
+    () => push({ event: 'gtm.dom' })
+  )
+  whenDocument(
+    'load',
+    () => document.readyState === 'complete',
+    () => push({ event: 'gtm.load' }),
+    window
+  )
 }
 
 /** Fetches the container JSON (and optionally a .tpl) from URLs, then starts. */
@@ -88,7 +97,7 @@ export async function load(urls: { container: string; tpl?: string }): Promise<v
 function containerVersion(container: unknown) {
   const parsed = typeof container === 'string' ? JSON.parse(container) : container
   const version = (parsed as { containerVersion?: unknown })?.containerVersion
-  if (!version) throw new Error('the container has no containerVersion: pass GTM\'s export JSON')
+  if (!version) throw new Error("the container has no containerVersion: pass GTM's export JSON")
   return version as {
     tag?: Tag[]
     trigger?: Trigger[]
@@ -106,7 +115,12 @@ function firingTriggerIds(triggers: Trigger[], eventName: string, resolver: Vari
   return fired
 }
 
-function fireTag(tag: Tag, event: string, resolver: VariableResolver, runner: () => (data: object) => void): void {
+function fireTag(
+  tag: Tag,
+  event: string,
+  resolver: VariableResolver,
+  runner: () => (data: object) => void
+): void {
   const firing: Firing = { tag: tag.name, event, status: 'running' }
   firings.push(firing)
   const data: Record<string, unknown> = {}
@@ -181,7 +195,12 @@ function pushedBefore(eventName: string): boolean {
   return layer.some((message) => (message as { event?: unknown } | null)?.event === eventName)
 }
 
-function whenDocument(event: string, ready: () => boolean, fire: () => void, target: EventTarget = document) {
+function whenDocument(
+  event: string,
+  ready: () => boolean,
+  fire: () => void,
+  target: EventTarget = document
+) {
   if (ready()) setTimeout(fire, 0)
   else target.addEventListener(event, fire, { once: true })
 }

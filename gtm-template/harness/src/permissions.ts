@@ -26,7 +26,8 @@ export function parsePermissions(json: string): Permissions {
   const list = JSON.parse(json) as Permission[]
   const byId = new Map(list.map((permission) => [permission.instance.key.publicId, permission]))
   const param = (id: string, key: string) => byId.get(id)?.instance.param?.find((p) => p.key === key)?.value
-  const strings = (value: TypedValue | undefined) => (value?.listItem ?? []).map((item) => item.string ?? '')
+  const strings = (value: TypedValue | undefined) =>
+    (value?.listItem ?? []).map((item) => item.string ?? '')
   const maps = (value: TypedValue | undefined) => (value?.listItem ?? []).map(toRecord)
   return {
     has: (id) => byId.has(id),
@@ -51,7 +52,7 @@ function toRecord(value: TypedValue): Record<string, unknown> {
   return record
 }
 
-/** GTM URL patterns: scheme and host must match (`*.` allows subdomains); a path ending in `*` is a prefix. */
+/** GTM URL patterns: scheme and host match (`*.` allows subdomains); a path ending in `*` is a prefix. */
 export function urlAllowed(url: string, patterns: string[]): boolean {
   let target: URL
   try {
@@ -63,7 +64,9 @@ export function urlAllowed(url: string, patterns: string[]): boolean {
     const parsed = new URL(pattern.replace('://*.', '://wildcard.'))
     const wildcard = pattern.includes('://*.')
     const host = parsed.host.replace(/^wildcard\./, '')
-    const hostOk = wildcard ? target.host === host || target.host.endsWith('.' + host) : target.host === host
+    const hostOk = wildcard
+      ? target.host === host || target.host.endsWith('.' + host)
+      : target.host === host
     if (parsed.protocol !== target.protocol || !hostOk) return false
     const path = parsed.pathname
     return path.endsWith('*') ? target.pathname.startsWith(path.slice(0, -1)) : target.pathname === path
@@ -73,6 +76,8 @@ export function urlAllowed(url: string, patterns: string[]): boolean {
 /** Data layer key patterns: exact keys, or `prefix.*` for everything below a prefix. */
 export function keyAllowed(key: string, patterns: string[]): boolean {
   return patterns.some((pattern) =>
-    pattern.endsWith('.*') ? key.startsWith(pattern.slice(0, -1)) || key === pattern.slice(0, -2) : key === pattern
+    pattern.endsWith('.*')
+      ? key.startsWith(pattern.slice(0, -1)) || key === pattern.slice(0, -2)
+      : key === pattern
   )
 }

@@ -57,15 +57,31 @@ function sandboxApis(context: SandboxContext): Record<string, unknown> {
       if (permissions && !permissions.consentRead(type)) deny(`access_consent read ${type}`)
       return dataLayer.isGranted(type)
     },
-    JSON: { parse: (text: string) => safeParse(text), stringify: (value: unknown) => JSON.stringify(value) },
+    JSON: {
+      parse: (text: string) => safeParse(text),
+      stringify: (value: unknown) => JSON.stringify(value)
+    },
     logToConsole: (...args: unknown[]) => console.log(...args),
     makeInteger: (value: unknown) => Math.trunc(Number(value)),
     makeNumber: (value: unknown) => Number(value),
     makeString: (value: unknown) => String(value),
-    Math: { abs: Math.abs, ceil: Math.ceil, floor: Math.floor, max: Math.max, min: Math.min,
-      pow: Math.pow, round: Math.round, sqrt: Math.sqrt },
-    Object: { keys: Object.keys, values: Object.values, entries: Object.entries, freeze: Object.freeze,
-      delete: (object: Record<string, unknown>, key: string) => delete object[key] },
+    Math: {
+      abs: Math.abs,
+      ceil: Math.ceil,
+      floor: Math.floor,
+      max: Math.max,
+      min: Math.min,
+      pow: Math.pow,
+      round: Math.round,
+      sqrt: Math.sqrt
+    },
+    Object: {
+      keys: Object.keys,
+      values: Object.values,
+      entries: Object.entries,
+      freeze: Object.freeze,
+      delete: (object: Record<string, unknown>, key: string) => delete object[key]
+    },
     parseUrl: (url: string) => parseUrl(url),
     queryPermission: () => true,
     templateStorage: {
@@ -100,7 +116,10 @@ function injectScript(url: string, onSuccess: Api, onFailure: Api, cacheToken?: 
   if (known?.state === 'failed') return void setTimeout(onFailure, 0)
   if (known) return void known.waiting.push([onSuccess, onFailure])
 
-  const entry = { state: 'loading' as 'loading' | 'loaded' | 'failed', waiting: [[onSuccess, onFailure]] as Array<[Api, Api]> }
+  const entry = {
+    state: 'loading' as 'loading' | 'loaded' | 'failed',
+    waiting: [[onSuccess, onFailure]] as Array<[Api, Api]>
+  }
   if (cacheToken) scripts.set(key, entry)
   const script = document.createElement('script')
   script.src = url
@@ -116,14 +135,22 @@ function injectScript(url: string, onSuccess: Api, onFailure: Api, cacheToken?: 
 
 function urlPart(url: URL, component?: string): string {
   switch (component) {
-    case 'protocol': return url.protocol.replace(':', '')
-    case 'host': return url.hostname
-    case 'port': return url.port
-    case 'path': return url.pathname
-    case 'query': return url.search.replace('?', '')
-    case 'fragment': return url.hash.replace('#', '')
-    case 'extension': return (/\.([^./]+)$/.exec(url.pathname) ?? ['', ''])[1]
-    default: return url.href
+    case 'protocol':
+      return url.protocol.replace(':', '')
+    case 'host':
+      return url.hostname
+    case 'port':
+      return url.port
+    case 'path':
+      return url.pathname
+    case 'query':
+      return url.search.replace('?', '')
+    case 'fragment':
+      return url.hash.replace('#', '')
+    case 'extension':
+      return (/\.([^./]+)$/.exec(url.pathname) ?? ['', ''])[1]
+    default:
+      return url.href
   }
 }
 
@@ -135,9 +162,24 @@ function parseUrl(text: string): Record<string, unknown> | undefined {
     return undefined
   }
   const searchParams: Record<string, string> = {}
-  url.searchParams.forEach((value, key) => { searchParams[key] = value })
+  url.searchParams.forEach((value, key) => {
+    searchParams[key] = value
+  })
   const { href, origin, protocol, username, password, host, hostname, port, pathname, search, hash } = url
-  return { href, origin, protocol, username, password, host, hostname, port, pathname, search, hash, searchParams }
+  return {
+    href,
+    origin,
+    protocol,
+    username,
+    password,
+    host,
+    hostname,
+    port,
+    pathname,
+    search,
+    hash,
+    searchParams
+  }
 }
 
 function safeParse(text: string): unknown {

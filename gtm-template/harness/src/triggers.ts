@@ -68,18 +68,37 @@ export class VariableResolver {
     const get = (key: string) => this.dataLayer.get(key)
     const element = get('gtm.element') as Element | undefined
     switch (name) {
-      case '_event': case 'Event': return get('event')
-      case 'Page URL': return location.href
-      case 'Page Hostname': return location.hostname
-      case 'Page Path': return location.pathname
-      case 'Referrer': return document.referrer
-      case 'Click Element': case 'Form Element': return element
-      case 'Click Classes': case 'Form Classes': return get('gtm.elementClasses')
-      case 'Click ID': case 'Form ID': return get('gtm.elementId')
-      case 'Click Target': case 'Form Target': return get('gtm.elementTarget')
-      case 'Click URL': case 'Form URL': return get('gtm.elementUrl')
-      case 'Click Text': case 'Form Text': return elementText(element)
-      default: return NOT_BUILT_IN
+      case '_event':
+      case 'Event':
+        return get('event')
+      case 'Page URL':
+        return location.href
+      case 'Page Hostname':
+        return location.hostname
+      case 'Page Path':
+        return location.pathname
+      case 'Referrer':
+        return document.referrer
+      case 'Click Element':
+      case 'Form Element':
+        return element
+      case 'Click Classes':
+      case 'Form Classes':
+        return get('gtm.elementClasses')
+      case 'Click ID':
+      case 'Form ID':
+        return get('gtm.elementId')
+      case 'Click Target':
+      case 'Form Target':
+        return get('gtm.elementTarget')
+      case 'Click URL':
+      case 'Form URL':
+        return get('gtm.elementUrl')
+      case 'Click Text':
+      case 'Form Text':
+        return elementText(element)
+      default:
+        return NOT_BUILT_IN
     }
   }
 }
@@ -121,12 +140,18 @@ function compare(type: string, left: unknown, right: string, ignoreCase: boolean
     pattern = pattern.toLowerCase()
   }
   switch (type) {
-    case 'EQUALS': return text === pattern
-    case 'CONTAINS': return text.includes(pattern)
-    case 'STARTS_WITH': return text.startsWith(pattern)
-    case 'ENDS_WITH': return text.endsWith(pattern)
-    case 'MATCH_REGEX': return new RegExp(pattern, ignoreCase ? 'i' : '').test(text)
-    default: throw new Error(`the harness does not evaluate condition type ${type}`)
+    case 'EQUALS':
+      return text === pattern
+    case 'CONTAINS':
+      return text.includes(pattern)
+    case 'STARTS_WITH':
+      return text.startsWith(pattern)
+    case 'ENDS_WITH':
+      return text.endsWith(pattern)
+    case 'MATCH_REGEX':
+      return new RegExp(pattern, ignoreCase ? 'i' : '').test(text)
+    default:
+      throw new Error(`the harness does not evaluate condition type ${type}`)
   }
 }
 
