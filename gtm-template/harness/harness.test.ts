@@ -126,6 +126,7 @@ t.test('page view, button, link, form, custom event and history change reach the
   )
 
   await page.waitForFunction(() => (window as any).runtimeLoads === 1)
+  t.equal(server.runtimeRequests(), 1, 'the runtime is requested once')
   t.equal(await page.locator('script[src$="/assets/v1/vl.js"]').count(), 1, 'the runtime is injected once')
   const statuses = await page.evaluate(() =>
     (window as any).visitlogHarness.firings.map((f: any) => f.status)
