@@ -45,6 +45,15 @@ const MANUAL_PAGE = `<!doctype html><meta charset="utf-8"><title>Manual</title>
 <script src="/gtm-harness.js"></script>
 <button id="keep">Keep</button><button id="skip" class="skip">Skip</button>`
 
+const CONTROLS_PAGE = `<!doctype html><meta charset="utf-8"><title>Controls</title>
+<script>window.dataLayer = [{ user_email: 'client@example.com' }]</script>
+${HARNESS}
+<button id="close" aria-label="Close the chat"><span class="x" style="display:inline-block;width:9px;height:9px">
+</span></button>
+<form onsubmit="return false"><input id="go" type="button" value="Go   on"></form>
+<div role="button" id="card"><b>Gold</b>
+  card</div>`
+
 let server: FixtureServer
 let browser: Browser
 
@@ -52,7 +61,8 @@ t.before(async () => {
   server = await startFixtureServer({
     '/cabinet/password': ACCOUNT_PAGE,
     '/consent': CONSENT_PAGE,
-    '/manual': MANUAL_PAGE
+    '/manual': MANUAL_PAGE,
+    '/controls': CONTROLS_PAGE
   })
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
 })
@@ -222,5 +232,21 @@ t.test('a hand-made container: negated conditions, and permissions enforced from
     ],
     'the command is queued before the refused injection, as the template intends'
   )
+  await page.close()
+})
+
+t.test('aria-label, an input value and role="button" are read from the real DOM', async (t) => {
+  const page = await browser.newPage()
+  const url = `${server.origin}/controls`
+  await page.goto(url)
+  await queue(page, 1)
+  await page.click('#close .x')
+  await page.click('#go')
+  await page.click('#card b')
+  t.same((await queue(page, 4)).slice(1), [
+    command({ command: 'button', text: 'Close the chat', url }),
+    command({ command: 'button', text: 'Go on', url }),
+    command({ command: 'button', text: 'Gold card', url })
+  ])
   await page.close()
 })
