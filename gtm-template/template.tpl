@@ -738,9 +738,11 @@ scenarios:
 - name: A trailing slash or a path after the collector origin is dropped
   code: |-
     runCode(dataWith({ action: 'end', collectorUrl: 'https://collector.example.com:8443/' }));
+    runCode(dataWith({ action: 'end', collectorUrl: ' https://collector.example.com/visitlog/ ' }));
 
     assertThat(pushed[0].collector).isEqualTo('https://collector.example.com:8443');
     assertThat(injected[0].url).isEqualTo('https://collector.example.com:8443/assets/v1/vl.js');
+    assertThat(pushed[1].collector).isEqualTo('https://collector.example.com');
 - name: A link click reads the link's URL and text from the data layer
   code: |-
     dataLayer['gtm.elementUrl'] = 'https://platform.example.com/login';
