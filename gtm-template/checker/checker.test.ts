@@ -1,7 +1,8 @@
 // The checker itself: planted constructs the sandbox refuses must be reported with their line,
 // and every require must have its permission.
 import t from 'tap'
-import { readSources } from '../tpl.js'
+import { assembleTpl, readSources } from '../tpl.js'
+import { checkTemplate } from './index.js'
 import { checkPermissions } from './permissions.js'
 import { checkSyntax } from './syntax.js'
 
@@ -133,3 +134,31 @@ t.test('the template code and its permissions pass the checker', async (t) => {
     ['visitlogQueue']
   )
 })
+
+t.test(
+  'a whole .tpl: a planted regex fails it, a data.x without a field and a shuffled require block are named',
+  async (t) => {
+    const sources = readSources()
+    const code = sources.code
+      .replace("const addConsentListener = require('addConsentListener');\n", '')
+      .replace(
+        "const templateStorage = require('templateStorage');",
+        "const templateStorage = require('templateStorage');\n" +
+          "const addConsentListener = require('addConsentListener');"
+      )
+      .replace(
+        'const email = clean(data.email, 320);',
+        'const email = clean(data.mail, 320).split(/ /)[0];'
+      )
+    const report = checkTemplate(assembleTpl({ ...sources, code }))
+    t.equal(report.ok, false)
+    t.same(
+      report.findings.map((f) => [f.severity, f.where, f.message]),
+      [
+        ['error', 'code', 'regex literals are not supported: use indexOf, split and join'],
+        ['warning', 'code', "require('addConsentListener') is out of alphabetical order"],
+        ['error', 'parameters', 'the code reads data.mail but no field is named "mail"']
+      ]
+    )
+  }
+)

@@ -30,6 +30,7 @@ export function checkTemplate(tplText: string): TemplateReport {
   if ((sections.WEB_PERMISSIONS ?? '').includes(ORIGIN_PLACEHOLDER)) {
     add('permissions', [error(`${ORIGIN_PLACEHOLDER} was not replaced by a collector origin`)])
   }
+  add('code', requireOrderFindings(syntax.requires))
   add('parameters', fieldFindings(code, sections.TEMPLATE_PARAMETERS ?? '[]'))
 
   let scenarios: ScenarioResult[] = []
@@ -60,6 +61,17 @@ function fieldFindings(code: string, parametersJson: string): Finding[] {
   return [...used]
     .filter((name) => name !== 'gtmOnSuccess' && name !== 'gtmOnFailure' && !fields.has(name))
     .map((name) => error(`the code reads data.${name} but no field is named "${name}"`))
+}
+
+/** The project's style: the require block is in alphabetical order (a warning, GTM does not mind). */
+function requireOrderFindings(requires: Array<{ name: string; line: number }>): Finding[] {
+  const names = requires.map((entry) => entry.name.toLowerCase())
+  const index = names.findIndex((name, i) => i > 0 && name < names[i - 1])
+  if (index === -1) return []
+  const { name, line } = requires[index]
+  return [
+    { severity: 'warning', line, column: 0, message: `require('${name}') is out of alphabetical order` }
+  ]
 }
 
 function fieldNames(parameters: Array<{ name?: string; subParams?: unknown[] }>): string[] {
