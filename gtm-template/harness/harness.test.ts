@@ -48,8 +48,8 @@ const MANUAL_PAGE = `<!doctype html><meta charset="utf-8"><title>Manual</title>
 const CONTROLS_PAGE = `<!doctype html><meta charset="utf-8"><title>Controls</title>
 <script>window.dataLayer = [{ user_email: 'client@example.com' }]</script>
 ${HARNESS}
-<button id="close" aria-label="Close the chat"><span class="x" style="display:inline-block;width:9px;height:9px">
-</span></button>
+<button id="close" aria-label="Close the chat">
+  <span class="x" style="display:inline-block;width:9px;height:9px"></span></button>
 <form onsubmit="return false"><input id="go" type="button" value="Go   on"></form>
 <div role="button" id="card"><b>Gold</b>
   card</div>`
