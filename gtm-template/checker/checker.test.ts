@@ -3,6 +3,7 @@
 import t from 'tap'
 import { assembleTpl, readSources } from '../tpl.js'
 import { checkTemplate } from './index.js'
+import { checkParameters } from './parameters.js'
 import { checkPermissions } from './permissions.js'
 import { checkSyntax } from './syntax.js'
 
@@ -162,3 +163,34 @@ t.test(
     )
   }
 )
+
+t.test('fields: duplicates, enabling conditions, regexes and defaults are checked', async (t) => {
+  const parameters = JSON.stringify([
+    { type: 'TEXT', name: 'url', valueValidators: [{ type: 'REGEX', args: ['^(https'] }] },
+    { type: 'TEXT', name: 'url' },
+    { type: 'SELECT', name: 'mode', defaultValue: 'c', selectItems: [{ value: 'a' }, { value: 'b' }] },
+    {
+      type: 'GROUP',
+      name: 'more',
+      subParams: [
+        {
+          type: 'TEXT',
+          name: 'note',
+          enablingConditions: [{ paramName: 'missing', paramValue: 'x', type: 'EQUALS' }]
+        }
+      ]
+    }
+  ])
+  const messages = checkParameters('data.url; data.note; data.gtmOnSuccess(); data.other;', parameters)
+  t.same(
+    messages.map((f) => f.message),
+    [
+      'two fields are named "url"',
+      'the code reads data.other but no field is named "other"',
+      'url: the REGEX validator does not compile',
+      'mode: the default "c" is not one of its choices',
+      'note is enabled by "missing", which is no field'
+    ]
+  )
+  t.same(checkParameters(readSources().code, readSources().parameters), [])
+})
