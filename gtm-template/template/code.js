@@ -226,11 +226,12 @@ function collectorOrigin(value) {
   if (!url || !url.hostname) {
     return '';
   }
+  const scheme = makeString(url.protocol).split(':')[0].toLowerCase();
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+  if (scheme !== 'https' && !(local && scheme === 'http')) {
     return '';
   }
-  return url.protocol + '//' + url.host;
+  return scheme + '://' + url.host;
 }
 
 // Trims, collapses runs of whitespace to one space and bounds the length; '' for no value.
