@@ -45,6 +45,15 @@ const MANUAL_PAGE = `<!doctype html><meta charset="utf-8"><title>Manual</title>
 <script src="/gtm-harness.js"></script>
 <button id="keep">Keep</button><button id="skip" class="skip">Skip</button>`
 
+const CONTROLS_PAGE = `<!doctype html><meta charset="utf-8"><title>Controls</title>
+<script>window.dataLayer = [{ user_email: 'client@example.com' }]</script>
+${HARNESS}
+<button id="close" aria-label="Close the chat">
+  <span class="x" style="display:inline-block;width:9px;height:9px"></span></button>
+<form onsubmit="return false"><input id="go" type="button" value="Go   on"></form>
+<div role="button" id="card"><b>Gold</b>
+  card</div>`
+
 let server: FixtureServer
 let browser: Browser
 
@@ -52,7 +61,8 @@ t.before(async () => {
   server = await startFixtureServer({
     '/cabinet/password': ACCOUNT_PAGE,
     '/consent': CONSENT_PAGE,
-    '/manual': MANUAL_PAGE
+    '/manual': MANUAL_PAGE,
+    '/controls': CONTROLS_PAGE
   })
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
 })
@@ -113,19 +123,22 @@ t.test('page view, button, link, form, custom event and history change reach the
 
   await page.evaluate(() => (window as any).dataLayer.push({ event: 'password_changed' }))
   await page.evaluate(() => history.pushState({}, '', '/contacts'))
+  await page.evaluate(() => history.replaceState({ router: 1 }, '', '/contacts'))
   await page.evaluate(() => (window as any).dataLayer.push({ event: 'logout' }))
   t.same(
-    (await queue(page, 12)).slice(8),
+    (await queue(page, 13)).slice(8),
     [
       command({ command: 'flag', flag: 'is_change_password' }),
       command({ command: 'page', url: `${server.origin}/contacts` }),
       command({ command: 'flag', flag: 'is_click_contacts' }),
+      command({ command: 'flag', flag: 'is_click_contacts' }),
       command({ command: 'end' })
     ],
-    'a custom event, a history change and a logout event are logged in order'
+    'custom event, history change (a same-address replaceState is no new page), logout'
   )
 
   await page.waitForFunction(() => (window as any).runtimeLoads === 1)
+  t.equal(server.runtimeRequests(), 1, 'the runtime is requested once')
   t.equal(await page.locator('script[src$="/assets/v1/vl.js"]').count(), 1, 'the runtime is injected once')
   const statuses = await page.evaluate(() =>
     (window as any).visitlogHarness.firings.map((f: any) => f.status)
@@ -221,5 +234,21 @@ t.test('a hand-made container: negated conditions, and permissions enforced from
     ],
     'the command is queued before the refused injection, as the template intends'
   )
+  await page.close()
+})
+
+t.test('aria-label, an input value and role="button" are read from the real DOM', async (t) => {
+  const page = await browser.newPage()
+  const url = `${server.origin}/controls`
+  await page.goto(url)
+  await queue(page, 1)
+  await page.click('#close .x')
+  await page.click('#go')
+  await page.click('#card b')
+  t.same((await queue(page, 4)).slice(1), [
+    command({ command: 'button', text: 'Close the chat', url }),
+    command({ command: 'button', text: 'Go on', url }),
+    command({ command: 'button', text: 'Gold card', url })
+  ])
   await page.close()
 })
