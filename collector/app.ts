@@ -7,6 +7,7 @@ import { makeAdminCheck } from './plugins/admin-auth.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
 import { RequestLog } from './plugins/request-log.js'
+import { batchRoutes } from './routes/batch.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
 import { serviceRoutes } from './routes/service.js'
@@ -44,11 +45,18 @@ export async function buildApp(options: AppOptions) {
 
   registerJsonBody(app)
   registerErrorHandler(app)
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 86400 })
+  // The runtime reads every answer, and Retry-After on 429 and 503 to time its next attempt.
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'POST', 'PUT'],
+    maxAge: 86400,
+    exposedHeaders: ['Retry-After']
+  })
 
   await app.register(healthRoutes(context))
   await app.register(serviceRoutes(context))
   await app.register(sessionRoutes(context))
   await app.register(logRoutes(context))
+  await app.register(batchRoutes(context))
   return app
 }
