@@ -10,6 +10,7 @@ import { RequestLog } from './plugins/request-log.js'
 import { batchRoutes } from './routes/batch.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
+import { runtimeRoutes } from './routes/runtime.js'
 import { serviceRoutes } from './routes/service.js'
 import { sessionRoutes } from './routes/session.js'
 
@@ -20,6 +21,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string[]
   clockSkewMs?: number
   logger?: FastifyServerOptions['logger']
+  /** The runtime's code to serve; by default the build in gtm-template/build/vl.js. */
+  runtimeScript?: string
 }
 
 /** Builds the collector without listening, so tests drive it with inject() or a real socket. */
@@ -58,5 +61,6 @@ export async function buildApp(options: AppOptions) {
   await app.register(sessionRoutes(context))
   await app.register(logRoutes(context))
   await app.register(batchRoutes(context))
+  await app.register(runtimeRoutes(options.runtimeScript))
   return app
 }

@@ -53,6 +53,10 @@ export const ERRORS = {
   SERVICE_NAME_TAKEN: { status: 409, message: 'A service with this name exists already' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the given time' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not answer; retry later' },
+  RUNTIME_NOT_BUILT: {
+    status: 503,
+    message: 'The browser runtime is not built on this server; run npm run runtime:build'
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' }
 } as const satisfies Record<string, { status: number; message: string }>
 
