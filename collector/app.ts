@@ -8,6 +8,7 @@ import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
 import { RequestLog } from './plugins/request-log.js'
 import { batchRoutes } from './routes/batch.js'
+import { type DemoOptions, demoRoutes } from './routes/demo.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
 import { runtimeRoutes } from './routes/runtime.js'
@@ -23,6 +24,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** The runtime's code to serve; by default the build in gtm-template/build/vl.js. */
   runtimeScript?: string
+  /** Serve the demo site under /demo/ for this service. */
+  demo?: DemoOptions
 }
 
 /** Builds the collector without listening, so tests drive it with inject() or a real socket. */
@@ -62,5 +65,6 @@ export async function buildApp(options: AppOptions) {
   await app.register(logRoutes(context))
   await app.register(batchRoutes(context))
   await app.register(runtimeRoutes(options.runtimeScript))
+  if (options.demo) await app.register(demoRoutes(options.demo))
   return app
 }

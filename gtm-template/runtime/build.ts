@@ -15,7 +15,9 @@ export function runtimeOptions(root: string, outDir?: string): Options {
     format: 'iife',
     platform: 'browser',
     target: 'es2020',
-    minify: true,
+    // terser packs about 3% tighter than esbuild's minifier, which matters under a 3 KB budget.
+    minify: 'terser',
+    terserOptions: { ecma: 2020, toplevel: true, compress: { passes: 3 } },
     treeshake: true,
     sourcemap: false,
     dts: false,

@@ -2,7 +2,7 @@ import type { RuntimeCommand } from '../../schemas/command.js'
 import { iso, uuid } from './ids.js'
 import { debug, setDebug } from './log.js'
 import { settle } from './presence.js'
-import { httpUrl, linkLog, pageKey, siteOf, withoutFragment } from './rules.js'
+import { httpUrl, linkLog, pageKey, urlLog, withoutFragment } from './rules.js'
 import { read, write } from './storage.js'
 import { context, liveVisit, reportPresence, saveVisit, send, type Visit, visitAt } from './visit.js'
 
@@ -17,6 +17,8 @@ const KINDS = ['page', 'link', 'button', 'flag', 'end']
 const HOLD_MAX = 30
 const held: [Command, number, boolean | undefined][] = []
 let lastPage: Command | undefined
+/** Arriving by back or forward is coming back to a page: it is logged again, a reload is not. */
+let cameBack = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)?.type === 'back_forward'
 
 /** Takes the settings a command carries: service, email, collector, inactivity, debug. */
 export function adopt(command: Command) {
@@ -64,7 +66,7 @@ function apply(command: Command, at: number, force?: boolean) {
   if (command.command === 'page') logPage(visit, time, command.url, force)
   if (command.command === 'link') {
     const log = linkLog(command.url ?? '', location.href)
-    if (log) send(visit, { type: 'url', at: time, ...log, event_id: uuid() })
+    if (log) send(visit, { ...log, at: time, event_id: uuid() })
   }
   if (command.command === 'button') {
     const text = (command.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 1000)
@@ -81,11 +83,12 @@ function logPage(visit: Visit, time: string, href: string | undefined, force?: b
   const page = httpUrl(href || location.href)
   if (!page) return
   const last = read<{ v: string, k: string }>('vl:p', true)
-  if (!force && last?.v === visit.id && last.k === pageKey(page)) return
+  const again = force || cameBack
+  cameBack = false
+  if (!again && last?.v === visit.id && last.k === pageKey(page)) return
 
   write('vl:p', { v: visit.id, k: pageKey(page) }, true)
-  const external = siteOf(page) !== siteOf(location)
-  send(visit, { type: 'url', at: time, url: withoutFragment(page), is_external_resource: external, event_id: uuid() })
+  send(visit, { ...urlLog(withoutFragment(page), page, location), at: time, event_id: uuid() })
 }
 
 function end(at: number) {

@@ -40,6 +40,8 @@ function boot() {
   }
 
   if (data.service) plainMode(api, data.captureClicks !== undefined)
+  // What an earlier page left queued (a beacon's entries, an outage) goes out now.
+  wake()
 }
 
 function listen() {

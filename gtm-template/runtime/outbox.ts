@@ -5,7 +5,7 @@ import { read, write } from './storage.js'
 
 /**
  * Delivery: one queue in localStorage shared by the tabs, so nothing is lost when a page
- * closes or the collector is away. The oldest entries go past CAP (counted in `d` and reported
+ * closes or the collector is away. Past CAP the oldest entries go (counted in `d` and reported
  * with the next batch). A tab sends the first entry's visit in one batch at a time; network
  * errors, 5xx and 429 are retried with exponential backoff and jitter (Retry-After is a
  * floor), other 4xx are dropped for good. Every log carries an event_id, so a batch sent twice
@@ -49,11 +49,10 @@ export function enqueue(
   if (replaces) box.i = box.i.filter((entry) => entry.s !== session || !replaces(entry.b))
   box.i.push({ id: uuid(), c: collector, s: session, b: item })
 
-  const over = box.i.length - CAP
-  if (over > 0) {
-    box.i.splice(0, over)
-    box.d += over
-    debug('dropped', over)
+  // Past the cap the oldest entry goes, but never a visit's create: its logs would all be lost.
+  for (let over = box.i.length - CAP; over > 0; over--) {
+    box.i.splice(box.i.findIndex((entry) => entry.b.type !== 'create'), 1)
+    box.d++
   }
   write(KEY, box)
   schedule(DELAY_MS)
