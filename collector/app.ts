@@ -7,8 +7,11 @@ import { makeAdminCheck } from './plugins/admin-auth.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
 import { RequestLog } from './plugins/request-log.js'
+import { batchRoutes } from './routes/batch.js'
+import { type DemoOptions, demoRoutes } from './routes/demo.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
+import { runtimeRoutes } from './routes/runtime.js'
 import { serviceRoutes } from './routes/service.js'
 import { sessionRoutes } from './routes/session.js'
 
@@ -19,6 +22,10 @@ export interface AppOptions {
   trustProxy?: boolean | number | string[]
   clockSkewMs?: number
   logger?: FastifyServerOptions['logger']
+  /** The runtime's code to serve; by default the build in gtm-template/build/vl.js. */
+  runtimeScript?: string
+  /** Serve the demo site under /demo/ for this service. */
+  demo?: DemoOptions
 }
 
 /** Builds the collector without listening, so tests drive it with inject() or a real socket. */
@@ -44,11 +51,20 @@ export async function buildApp(options: AppOptions) {
 
   registerJsonBody(app)
   registerErrorHandler(app)
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 86400 })
+  // The runtime reads every answer, and Retry-After on 429 and 503 to time its next attempt.
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'POST', 'PUT'],
+    maxAge: 86400,
+    exposedHeaders: ['Retry-After']
+  })
 
   await app.register(healthRoutes(context))
   await app.register(serviceRoutes(context))
   await app.register(sessionRoutes(context))
   await app.register(logRoutes(context))
+  await app.register(batchRoutes(context))
+  await app.register(runtimeRoutes(options.runtimeScript))
+  if (options.demo) await app.register(demoRoutes(options.demo))
   return app
 }

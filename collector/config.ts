@@ -12,6 +12,8 @@ export interface Config {
   trustProxy: boolean | number | string[]
   logLevel: string
   clockSkewMs: number
+  /** Serve the demo site under /demo/ (DEMO=off disables it). */
+  demo: boolean
 }
 
 const DEFAULTS = {
@@ -21,7 +23,8 @@ const DEFAULTS = {
   BODY_LIMIT: String(64 * 1024),
   TRUST_PROXY: '',
   LOG_LEVEL: 'info',
-  CLOCK_SKEW_SECONDS: '300'
+  CLOCK_SKEW_SECONDS: '300',
+  DEMO: 'on'
 }
 
 export class ConfigError extends Error {
@@ -63,6 +66,12 @@ function logLevel(raw: string) {
   return raw
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: 'DEMO') {
+  const raw = (env[name] || DEFAULTS[name]).trim().toLowerCase()
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(name, `must be on or off, got "${raw}"`)
+  return raw === 'on'
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const token = env.ADMIN_TOKEN?.trim()
   if (token !== undefined && token !== '' && token.length < 16) {
@@ -79,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'BODY_LIMIT', 1024, 10 * 1024 * 1024),
     trustProxy: trustProxy(env.TRUST_PROXY ?? DEFAULTS.TRUST_PROXY),
     logLevel: logLevel(env.LOG_LEVEL || DEFAULTS.LOG_LEVEL),
-    clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000
+    clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000,
+    demo: onOff(env, 'DEMO')
   }
 }

@@ -24,6 +24,10 @@ export const ERRORS = {
     status: 400,
     message: 'logout_time must lie between the visit start and now, give or take the allowed skew'
   },
+  CLIENT_TIME_OUT_OF_RANGE: {
+    status: 400,
+    message: 'A client time must lie within 7 days before the batch sent_at and not after it'
+  },
   QUERY_INVALID: { status: 400, message: 'The query string does not match the schema' },
   SESSION_ID_INVALID: { status: 400, message: 'The session id is not a UUID' },
   SERVICE_UNKNOWN: { status: 400, message: 'No service has this id' },
@@ -49,6 +53,10 @@ export const ERRORS = {
   SERVICE_NAME_TAKEN: { status: 409, message: 'A service with this name exists already' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the given time' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not answer; retry later' },
+  RUNTIME_NOT_BUILT: {
+    status: 503,
+    message: 'The browser runtime is not built on this server; run npm run runtime:build'
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' }
 } as const satisfies Record<string, { status: number; message: string }>
 

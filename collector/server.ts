@@ -9,7 +9,9 @@ import { loggerOptions } from './logger.js'
 export async function startServer(config: Config) {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   await migrateToLatest(database.db)
-  if ((await listServices(database.db)).length === 0) await ensureService(database.db, 'demo')
+  const demoService = config.demo || (await listServices(database.db)).length === 0
+    ? await ensureService(database.db, 'demo')
+    : undefined
 
   const app = await buildApp({
     database,
@@ -17,11 +19,12 @@ export async function startServer(config: Config) {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     clockSkewMs: config.clockSkewMs,
-    logger: loggerOptions(config.logLevel)
+    logger: loggerOptions(config.logLevel),
+    demo: config.demo && demoService ? { service: demoService.id } : undefined
   })
   app.addHook('onClose', async () => database.close())
   const address = await app.listen({ host: config.host, port: config.port })
-  return { app, database, address }
+  return { app, database, address, demoService }
 }
 
 async function main() {
@@ -34,15 +37,23 @@ async function main() {
     process.exit(2)
   }
 
-  const { app, database, address } = await startServer(config)
+  const { app, database, address, demoService } = await startServer(config)
   const services = await listServices(database.db)
+  const port = new URL(address).port
   console.log([
     `Visitlog collector listening on ${address}`,
     `Database: ${database.kind} (${database.location})`,
     `Services: ${services.map((s) => `${s.id} ${s.service_name}`).join(', ')}`,
     config.adminTokenGenerated
       ? `Admin token (generated for this run; set ADMIN_TOKEN to keep one): ${config.adminToken}`
-      : 'Admin token: from ADMIN_TOKEN'
+      : 'Admin token: from ADMIN_TOKEN',
+    ...(config.demo && demoService
+      ? [
+          `Demo site (service ${demoService.id}): http://127.0.0.1:${port}/demo/  (DEMO=off disables it)`,
+          `Read a visit back: curl -H "Authorization: Bearer <admin token>" ` +
+            `http://127.0.0.1:${port}/api/session/<session_id>/`
+        ]
+      : [])
   ].join('\n'))
 
   const stop = async (signal: string) => {

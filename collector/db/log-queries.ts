@@ -7,12 +7,16 @@ export interface UrlLogInput {
   url: string
   is_external_resource: boolean
   event_id?: string
+  /** When it happened (a client time corrected for skew); the database's now() when absent. */
+  date?: Date
 }
 
 export interface ButtonLogInput {
   button_text: string
   url?: string
   event_id?: string
+  /** When it happened (a client time corrected for skew); the database's now() when absent. */
+  date?: Date
 }
 
 /** Stores a visited URL; a replay of the same event_id is recognised and stored once. */
@@ -20,7 +24,13 @@ export async function insertUrlLog(db: Kysely<Database>, sessionId: string, log:
   const eventId = log.event_id ?? null
   const inserted = await db
     .insertInto('url_log')
-    .values({ session_id: sessionId, url: log.url, is_external_resource: log.is_external_resource, event_id: eventId })
+    .values({
+      session_id: sessionId,
+      url: log.url,
+      is_external_resource: log.is_external_resource,
+      event_id: eventId,
+      ...(log.date && { date: log.date })
+    })
     .onConflict((conflict) => conflict.columns(['session_id', 'event_id']).doNothing())
     .returning('id')
     .executeTakeFirst()
@@ -44,7 +54,13 @@ export async function insertButtonLog(db: Kysely<Database>, sessionId: string, l
   const url = log.url ?? null
   const inserted = await db
     .insertInto('button_log')
-    .values({ session_id: sessionId, button_text: log.button_text, url, event_id: eventId })
+    .values({
+      session_id: sessionId,
+      button_text: log.button_text,
+      url,
+      event_id: eventId,
+      ...(log.date && { date: log.date })
+    })
     .onConflict((conflict) => conflict.columns(['session_id', 'event_id']).doNothing())
     .returning('id')
     .executeTakeFirst()

@@ -10,6 +10,8 @@ export interface VisitFacts {
   logout_time?: Date
   active_seconds?: number
   flags: FlagName[]
+  /** When the flags became true (a client time corrected for skew); now() when absent. */
+  at?: Date
 }
 
 export interface NewVisit extends VisitFacts {
@@ -17,6 +19,8 @@ export interface NewVisit extends VisitFacts {
   service_id: number
   email: string
   ip_address: string | null
+  /** When the visit started (a client time corrected for skew); now() when absent. */
+  login_time?: Date
 }
 
 /** Creates a visit, or recognises a retried create of the same one. */
@@ -36,7 +40,8 @@ export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
       logout_time: visit.logout_time ?? null,
       active_seconds: visit.active_seconds ?? 0,
       ...flags,
-      password_changed_at: changed ? sql`now()` : null
+      ...(visit.login_time && { login_time: visit.login_time }),
+      password_changed_at: changed ? (visit.at ?? sql`now()`) : null
     })
     .onConflict((conflict) => conflict.column('session_id').doNothing())
     .returning('session_id')
@@ -52,7 +57,7 @@ export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
   const same = existing?.email === visit.email && existing.service_id === visit.service_id
   if (!same) throw new CollectorError('SESSION_CONFLICT')
 
-  const { logout_time, ...facts } = visit
+  const { logout_time, login_time: _start, ...facts } = visit
   const hasFacts = facts.flags.length > 0 || facts.user_agent !== undefined || facts.active_seconds !== undefined
   if (hasFacts || logout_time) {
     await updateVisit(db, visit.session_id, { ...facts, logout_time }, { earliestSkewMs: Infinity })
@@ -78,7 +83,7 @@ export async function updateVisit(
   const set: Record<string, unknown> = {}
   for (const flag of facts.flags) set[flag] = true
   if (facts.flags.includes('is_change_password')) {
-    set.password_changed_at = sql`coalesce(password_changed_at, now())`
+    set.password_changed_at = sql`coalesce(password_changed_at, ${facts.at ?? sql`now()`})`
   }
   if (facts.user_agent !== undefined) Object.assign(set, { user_agent: facts.user_agent }, parseUserAgent(facts.user_agent))
   if (facts.logout_time) set.logout_time = sql`greatest(logout_time, ${facts.logout_time})`

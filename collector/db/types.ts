@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
+/** A timestamp with a database default that an insert may still set (Generated<Timestamp> cannot). */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
 export interface ServiceTable {
   id: Generated<number>
@@ -21,7 +23,7 @@ export interface UserSessionTable {
   device_type: string
   device_vendor: string | null
   device_model: string | null
-  login_time: Generated<Timestamp>
+  login_time: DefaultedTimestamp
   logout_time: Timestamp | null
   is_click_platform: Generated<boolean>
   is_click_personal_account: Generated<boolean>
@@ -38,7 +40,7 @@ export interface UrlLogTable {
   session_id: string
   url: string
   is_external_resource: boolean
-  date: Generated<Timestamp>
+  date: DefaultedTimestamp
   event_id: string | null
 }
 
@@ -47,7 +49,7 @@ export interface ButtonLogTable {
   session_id: string
   button_text: string
   url: string | null
-  date: Generated<Timestamp>
+  date: DefaultedTimestamp
   event_id: string | null
 }
 
