@@ -6,11 +6,14 @@ import type { DatabaseHandle } from './db/database.js'
 import { makeAdminCheck } from './plugins/admin-auth.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
+import { registerOpenApi } from './plugins/openapi.js'
 import { RequestLog } from './plugins/request-log.js'
+import { clientRoutes } from './routes/client.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
 import { serviceRoutes } from './routes/service.js'
 import { sessionRoutes } from './routes/session.js'
+import { visitListRoutes } from './routes/visit-list.js'
 
 export interface AppOptions {
   database: DatabaseHandle
@@ -29,7 +32,8 @@ export async function buildApp(options: AppOptions) {
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // A hop count is valid for proxy-addr, though Fastify's types omit it.
     trustProxy: (options.trustProxy ?? false) as boolean,
-    routerOptions: { ignoreTrailingSlash: true },
+    // An email in a path (URL-encoded, up to 254 characters) needs more than the default 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     // Wrong types and unknown fields are the sender's mistake: refuse them, never coerce or drop.
     // Query strings are therefore declared as patterned strings.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } }
@@ -45,10 +49,13 @@ export async function buildApp(options: AppOptions) {
   registerJsonBody(app)
   registerErrorHandler(app)
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 86400 })
+  await registerOpenApi(app)
 
   await app.register(healthRoutes(context))
   await app.register(serviceRoutes(context))
   await app.register(sessionRoutes(context))
   await app.register(logRoutes(context))
+  await app.register(clientRoutes(context))
+  await app.register(visitListRoutes(context))
   return app
 }

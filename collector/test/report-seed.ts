@@ -28,7 +28,8 @@ export const SEED = {
 } as const
 
 const CHROME_WINDOWS =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+  'Chrome/120.0.0.0 Safari/537.36'
 const SAFARI_IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
   'Version/17.0 Mobile/15E148 Safari/604.1'
@@ -55,14 +56,20 @@ const VISITS: SeedVisit[] = [
   {
     session_id: SEED.A1, email: 'ann@example.com', company: 1, userAgent: CHROME_WINDOWS, ip: '203.0.113.5',
     at: day('05'), login: '09:00:00', logout: '09:30:00', active: 1200,
-    flags: { is_click_personal_account: '09:02:00', is_click_deposit_button: '09:20:00', is_click_platform: '09:25:00' },
+    flags: {
+      is_click_personal_account: '09:02:00',
+      is_click_deposit_button: '09:20:00',
+      is_click_platform: '09:25:00'
+    },
     urls: [['09:00:05', '/'], ['09:02:00', '/cabinet'], ['09:25:00', 'https://platform.example/', true]],
     buttons: [['09:20:00', 'Deposit', '/cabinet']]
   },
   {
     session_id: SEED.A2, email: 'ann@example.com', company: 1, userAgent: CHROME_WINDOWS, ip: '203.0.113.5',
     at: day('07'), login: '14:00:00', logout: '14:10:00', active: 500,
-    flags: { is_click_contacts: '14:00:10', is_click_personal_account: '14:03:00', is_change_password: '14:05:00' },
+    flags: {
+      is_click_contacts: '14:00:10', is_click_personal_account: '14:03:00', is_change_password: '14:05:00'
+    },
     urls: [['14:00:10', '/contacts'], ['14:03:00', '/cabinet/password']],
     buttons: [['14:05:00', 'Change password', '/cabinet/password']]
   },
@@ -127,12 +134,16 @@ async function insertVisit(db: Kysely<Database>, visit: SeedVisit, serviceId: nu
   for (const [time, path, external] of visit.urls ?? []) {
     const url = path.startsWith('http') ? path : `${SITE}${path}`
     await db.insertInto('url_log')
-      .values({ session_id: visit.session_id, url, is_external_resource: external ?? false, date: visit.at(time) })
+      .values({
+        session_id: visit.session_id, url, is_external_resource: external ?? false, date: visit.at(time)
+      })
       .execute()
   }
   for (const [time, text, path] of visit.buttons ?? []) {
     await db.insertInto('button_log')
-      .values({ session_id: visit.session_id, button_text: text, url: `${SITE}${path}`, date: visit.at(time) })
+      .values({
+        session_id: visit.session_id, button_text: text, url: `${SITE}${path}`, date: visit.at(time)
+      })
       .execute()
   }
 }
