@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { FlagName } from '../../schemas/index.js'
+import { CollectorError } from '../errors.js'
 import type { ClientReportView, Database, VisitReportView } from './types.js'
 
 /** A row with its times as ISO strings, as the API answers and the report command prints. */
@@ -38,6 +39,27 @@ export async function servicesOfClient(db: Kysely<Database>, email: string) {
   const rows = await db.selectFrom('user_session').select('service_id').distinct()
     .where('email', '=', email).orderBy('service_id').execute()
   return rows.map((row) => row.service_id)
+}
+
+/** The service asked for, checked to exist; undefined when none was asked for. */
+export async function knownService(db: Kysely<Database>, serviceId: number | undefined) {
+  const unknown = serviceId !== undefined && !(await serviceExists(db, serviceId))
+  if (unknown) throw new CollectorError('SERVICE_NOT_FOUND')
+  return serviceId
+}
+
+/** The service asked for, or else the one service where this email has visits. */
+export async function clientService(db: Kysely<Database>, email: string, serviceId: number | undefined) {
+  const asked = await knownService(db, serviceId)
+  if (asked !== undefined) return asked
+
+  const services = await servicesOfClient(db, email)
+  if (services.length === 0) throw new CollectorError('CLIENT_NOT_FOUND')
+  if (services.length > 1) {
+    const message = `This client has visits in services ${services.join(', ')}; choose one with service=ID`
+    throw new CollectorError('SERVICE_REQUIRED', message)
+  }
+  return services[0]
 }
 
 export async function readClient(db: Kysely<Database>, serviceId: number, email: string) {

@@ -2,8 +2,7 @@ import {
   ClientDetail, ClientList, ClientListQuery, ClientParams, ClientQuery, ErrorBody
 } from '../../schemas/index.js'
 import type { AppContext, TypedApp } from '../context.js'
-import { listClients, listVisits, readClient, serviceExists, servicesOfClient } from '../db/report-queries.js'
-import type { DatabaseHandle } from '../db/database.js'
+import { clientService, knownService, listClients, listVisits, readClient } from '../db/report-queries.js'
 import { CollectorError } from '../errors.js'
 import { decodeCursor, encodeCursor, parseLimit, parseServiceId, parseSince } from '../report-input.js'
 import { ADMIN_SECURITY } from '../plugins/openapi.js'
@@ -26,7 +25,7 @@ export function clientRoutes({ database, requireAdmin }: AppContext) {
       }
     }, async (request) => {
       const query = request.query
-      const serviceId = await knownService(database, query.service)
+      const serviceId = await knownService(database.db, parseServiceId(query.service))
       const position = query.cursor === undefined
         ? undefined
         : decodeCursor(query.cursor, ['number', 'string'])
@@ -52,7 +51,7 @@ export function clientRoutes({ database, requireAdmin }: AppContext) {
       }
     }, async (request) => {
       const email = normalizeEmail(request.params.email)
-      const serviceId = await serviceOfClient(database, request.query.service, email)
+      const serviceId = await clientService(database.db, email, parseServiceId(request.query.service))
       const client = await readClient(database.db, serviceId, email)
       if (!client) throw new CollectorError('CLIENT_NOT_FOUND')
 
@@ -66,27 +65,4 @@ export function clientRoutes({ database, requireAdmin }: AppContext) {
       return { client, visits: visits.rows }
     })
   }
-}
-
-/** The service asked for, checked; undefined when none was asked for. */
-export async function knownService(database: DatabaseHandle, raw: string | undefined) {
-  const serviceId = parseServiceId(raw)
-  if (serviceId !== undefined && !(await serviceExists(database.db, serviceId))) {
-    throw new CollectorError('SERVICE_NOT_FOUND')
-  }
-  return serviceId
-}
-
-/** Without a service, the one service where this email has visits; several need a choice. */
-async function serviceOfClient(database: DatabaseHandle, raw: string | undefined, email: string) {
-  const asked = await knownService(database, raw)
-  if (asked !== undefined) return asked
-
-  const services = await servicesOfClient(database.db, email)
-  if (services.length === 0) throw new CollectorError('CLIENT_NOT_FOUND')
-  if (services.length > 1) {
-    const message = `This client has visits in services ${services.join(', ')}; choose one with service=ID`
-    throw new CollectorError('SERVICE_REQUIRED', message)
-  }
-  return services[0]
 }

@@ -1,11 +1,10 @@
 import { ErrorBody, UUID_PATTERN, VisitList, VisitListQuery } from '../../schemas/index.js'
 import type { AppContext, TypedApp } from '../context.js'
-import { listVisits } from '../db/report-queries.js'
+import { knownService, listVisits } from '../db/report-queries.js'
 import { CollectorError } from '../errors.js'
-import { decodeCursor, encodeCursor, parseLimit, parseSince } from '../report-input.js'
+import { decodeCursor, encodeCursor, parseLimit, parseServiceId, parseSince } from '../report-input.js'
 import { ADMIN_SECURITY } from '../plugins/openapi.js'
 import { normalizeEmail } from '../validate.js'
-import { knownService } from './client.js'
 
 const POSITION_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
 const SESSION_ID = new RegExp(UUID_PATTERN)
@@ -25,7 +24,7 @@ export function visitListRoutes({ database, requireAdmin }: AppContext) {
     }, async (request) => {
       const query = request.query
       const page = await listVisits(database.db, {
-        serviceId: await knownService(database, query.service),
+        serviceId: await knownService(database.db, parseServiceId(query.service)),
         email: query.email === undefined ? undefined : normalizeEmail(query.email),
         since: query.since === undefined ? undefined : parseSince(query.since),
         limit: parseLimit(query.limit, 100, 500),
