@@ -56,7 +56,8 @@ function stampFlag(flag: string) {
  * One row per visit. A visit that never sent a logout ends at its last logged page or button
  * (ended_by 'last_action'), or at its start when nothing was logged (ended_by 'none', 0 s).
  * The lateral counts read only the visit's own log rows, so a filter on the visit or its client
- * reaches the indexes.
+ * reaches the indexes. The service is a left join (its key guarantees one row) so that PostgreSQL
+ * drops it from queries that do not ask for the name.
  */
 const VISIT_REPORT = `
   create view visit_report as
@@ -99,7 +100,7 @@ const VISIT_REPORT = `
     s.device_model,
     host(s.ip_address) as ip_address
   from user_session s
-  join service sv on sv.id = s.service_id
+  left join service sv on sv.id = s.service_id
   cross join lateral (
     select
       count(*) filter (where not l.is_external_resource)::integer as pages_visited,
@@ -119,12 +120,16 @@ const VISIT_REPORT = `
       coalesce(s.logout_time, greatest(u.last_url_at, b.last_button_at), s.login_time) as end_time
   ) e`
 
-/** One row per client (service and email); a flag is true when any visit set it. */
+/**
+ * One row per client (service and email); a flag is true when any visit set it. Grouping by
+ * exactly (service_id, email), the order of user_session_client_idx, lets a paged list stream
+ * through that index instead of aggregating every client first.
+ */
 const CLIENT_REPORT = `
   create view client_report as
   select
     v.service_id,
-    v.service_name,
+    (select sv.service_name from service sv where sv.id = v.service_id) as service_name,
     v.email,
     count(*)::integer as visits,
     min(v.login_time) as first_visit,
@@ -150,4 +155,4 @@ const CLIENT_REPORT = `
     min(v.is_change_password_at) as is_change_password_first_at,
     max(v.is_change_password_at) as last_password_change_at
   from visit_report v
-  group by v.service_id, v.service_name, v.email`
+  group by v.service_id, v.email`
