@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { AppContext } from './context.js'
 import type { DatabaseHandle } from './db/database.js'
 import { makeAdminCheck } from './plugins/admin-auth.js'
+import { registerAdminPage } from './plugins/admin-page.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
 import { registerOpenApi } from './plugins/openapi.js'
@@ -57,5 +58,6 @@ export async function buildApp(options: AppOptions) {
   await app.register(logRoutes(context))
   await app.register(clientRoutes(context))
   await app.register(visitListRoutes(context))
+  await registerAdminPage(app)
   return app
 }
