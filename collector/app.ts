@@ -4,16 +4,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { AppContext } from './context.js'
 import type { DatabaseHandle } from './db/database.js'
 import { makeAdminCheck } from './plugins/admin-auth.js'
+import { registerAdminPage } from './plugins/admin-page.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
+import { registerOpenApi } from './plugins/openapi.js'
 import { RequestLog } from './plugins/request-log.js'
 import { batchRoutes } from './routes/batch.js'
 import { type DemoOptions, demoRoutes } from './routes/demo.js'
+import { clientRoutes } from './routes/client.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
 import { runtimeRoutes } from './routes/runtime.js'
 import { serviceRoutes } from './routes/service.js'
 import { sessionRoutes } from './routes/session.js'
+import { visitListRoutes } from './routes/visit-list.js'
 
 export interface AppOptions {
   database: DatabaseHandle
@@ -36,7 +40,8 @@ export async function buildApp(options: AppOptions) {
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // A hop count is valid for proxy-addr, though Fastify's types omit it.
     trustProxy: (options.trustProxy ?? false) as boolean,
-    routerOptions: { ignoreTrailingSlash: true },
+    // An email in a path (URL-encoded, up to 254 characters) needs more than the default 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     // Wrong types and unknown fields are the sender's mistake: refuse them, never coerce or drop.
     // Query strings are therefore declared as patterned strings.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } }
@@ -58,6 +63,7 @@ export async function buildApp(options: AppOptions) {
     maxAge: 86400,
     exposedHeaders: ['Retry-After']
   })
+  await registerOpenApi(app)
 
   await app.register(healthRoutes(context))
   await app.register(serviceRoutes(context))
@@ -66,5 +72,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(batchRoutes(context))
   await app.register(runtimeRoutes(options.runtimeScript))
   if (options.demo) await app.register(demoRoutes(options.demo))
+  await app.register(clientRoutes(context))
+  await app.register(visitListRoutes(context))
+  await registerAdminPage(app)
   return app
 }

@@ -31,6 +31,11 @@ export const ERRORS = {
   QUERY_INVALID: { status: 400, message: 'The query string does not match the schema' },
   SESSION_ID_INVALID: { status: 400, message: 'The session id is not a UUID' },
   SERVICE_UNKNOWN: { status: 400, message: 'No service has this id' },
+  SERVICE_REQUIRED: {
+    status: 400,
+    message: 'This client has visits in several services; choose one with service=ID'
+  },
+  CURSOR_INVALID: { status: 400, message: 'The cursor is not one this endpoint gave out' },
   ADMIN_TOKEN_REQUIRED: {
     status: 401,
     message: 'This needs the admin token in Authorization: Bearer <token>'
@@ -41,6 +46,7 @@ export const ERRORS = {
   },
   SESSION_NOT_FOUND: { status: 404, message: 'No visit has this session id' },
   SERVICE_NOT_FOUND: { status: 404, message: 'No service has this id' },
+  CLIENT_NOT_FOUND: { status: 404, message: 'No visit is recorded for this client' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No endpoint answers this method and path' },
   SESSION_CONFLICT: {
     status: 409,
