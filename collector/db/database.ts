@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import pg from 'pg'
 import { PGlitePool } from './pglite-driver.js'
 import type { Database } from './types.js'
+import { attachWriteGroups, type WriteGroupOptions } from './write-groups.js'
 
 export type DatabaseKind = 'postgres' | 'pglite'
 
@@ -21,6 +22,15 @@ export interface DatabaseOptions {
   /** A directory for PGlite; `memory://` keeps everything in memory (tests). */
   dataDir?: string
   poolSize?: number
+  /** How concurrent log writes are grouped into one statement (docs/throughput.md). */
+  writeGroups?: Partial<WriteGroupOptions>
+}
+
+const WRITE_GROUP_DEFAULTS: WriteGroupOptions = {
+  maxSize: 500,
+  maxWaitMs: 0,
+  concurrency: 2,
+  sessionCacheSize: 100_000
 }
 
 // int8 (counts, sums) as numbers: the values this product counts stay far below 2^53.
@@ -32,7 +42,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     ? openPostgres(options.databaseUrl, options.poolSize ?? 20)
     : await openPGlite(options.dataDir ?? './data')
 
-  return handle
+  // PGlite is one connection: a second group in flight would only wait for it.
+  const concurrency = handle.kind === 'pglite' ? 1 : WRITE_GROUP_DEFAULTS.concurrency
+  const groups = attachWriteGroups(handle.db, { ...WRITE_GROUP_DEFAULTS, concurrency, ...options.writeGroups })
+  // Every queued write is answered before the pool goes away; closing twice closes once.
+  let closing: Promise<void> | undefined
+  const close = () => (closing ??= groups.drain().then(handle.close))
+  return { ...handle, close }
 }
 
 function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {

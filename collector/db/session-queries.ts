@@ -4,6 +4,7 @@ import { CollectorError } from '../errors.js'
 import { parseUserAgent } from '../user-agent.js'
 import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-errors.js'
 import type { Database } from './types.js'
+import { writeGroupsOf } from './write-groups.js'
 
 export interface VisitFacts {
   user_agent?: string
@@ -42,7 +43,10 @@ export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
     .returning('session_id')
     .executeTakeFirst()
     .catch(rethrowUnknownService)
-  if (inserted) return { created: true }
+  if (inserted) {
+    writeGroupsOf(db)?.sessions.remember(visit.session_id)
+    return { created: true }
+  }
 
   const existing = await db
     .selectFrom('user_session')

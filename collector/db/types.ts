@@ -1,11 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
+/** A timestamp with a database default: optional on insert. */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
 export interface ServiceTable {
   id: Generated<number>
   service_name: string
-  created_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
 }
 
 export interface UserSessionTable {
@@ -21,7 +23,7 @@ export interface UserSessionTable {
   device_type: string
   device_vendor: string | null
   device_model: string | null
-  login_time: Generated<Timestamp>
+  login_time: GeneratedTimestamp
   logout_time: Timestamp | null
   is_click_platform: Generated<boolean>
   is_click_personal_account: Generated<boolean>
@@ -38,7 +40,7 @@ export interface UrlLogTable {
   session_id: string
   url: string
   is_external_resource: boolean
-  date: Generated<Timestamp>
+  date: GeneratedTimestamp
   event_id: string | null
 }
 
@@ -47,7 +49,7 @@ export interface ButtonLogTable {
   session_id: string
   button_text: string
   url: string | null
-  date: Generated<Timestamp>
+  date: GeneratedTimestamp
   event_id: string | null
 }
 
