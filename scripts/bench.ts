@@ -8,13 +8,14 @@ import { type DatabaseHandle, openDatabase } from '../collector/db/database.js'
 import { migrateToLatest } from '../collector/db/migrate.js'
 import { Accepted, drive, type LoadResult, MIX } from './bench/load.js'
 import { checkRows, type RowCheck, seed } from './bench/rows.js'
-import { startServerProcess } from './bench/server-process.js'
+import { startServerProcess } from '../collector/test/server-process.js'
 
 const env = process.env
 const SETTINGS = {
   databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
-  seconds: Number(env.BENCH_SECONDS ?? 10),
+  seconds: Number(env.BENCH_SECONDS ?? 5),
   warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 3),
+  rounds: Number(env.BENCH_ROUNDS ?? 3),
   connections: Number(env.BENCH_CONNECTIONS ?? 64),
   sessions: Number(env.BENCH_SESSIONS ?? 5000),
   port: Number(env.BENCH_PORT ?? 18400),
@@ -24,11 +25,22 @@ const SETTINGS = {
   collectorEnv: collectorEnv()
 }
 
-interface Measured extends LoadResult {
+interface Measured {
   name: string
+  rounds: LoadResult[]
+  requestsPerSecond: number
+  p50Ms: number
+  p99Ms: number
   peakRssMb: number | undefined
   rows?: RowCheck
   exitCode?: number | null
+}
+
+interface Pair {
+  bare: Measured
+  collector: Measured
+  /** Median over rounds of collector/bare, each round measured back to back. */
+  ratio: number
 }
 
 /** Extra collector settings passed through: BENCH_COLLECTOR_ENV="A=1 B=2". */
@@ -38,30 +50,19 @@ function collectorEnv() {
 }
 
 async function main() {
-  console.log(`bench: ${SETTINGS.connections} connections, ${SETTINGS.warmupSeconds} s warm-up + `
-    + `${SETTINGS.seconds} s measured per server, ${SETTINGS.sessions} visits, mix ${JSON.stringify(MIX)}`)
-  const results: Measured[] = [await benchBare()]
-  if (SETTINGS.targets.includes('pglite')) results.push(await benchPGlite())
-  if (SETTINGS.targets.includes('postgres')) results.push(await benchPostgres())
+  console.log(`bench: ${SETTINGS.connections} connections, ${SETTINGS.rounds} rounds of ${SETTINGS.seconds} s `
+    + `per server after ${SETTINGS.warmupSeconds} s warm-up, ${SETTINGS.sessions} visits, mix ${JSON.stringify(MIX)}`)
+  const pairs: Pair[] = []
+  if (SETTINGS.targets.includes('pglite')) pairs.push(await benchPGlite())
+  if (SETTINGS.targets.includes('postgres')) pairs.push(await benchPostgres())
 
-  const bare = results[0]
-  for (const result of results) printResult(result, bare)
-  const main = results.find((result) => result.name === 'collector postgres') ?? results.at(-1)!
-  const ratio = main.requestsPerSecond / bare.requestsPerSecond
-  console.log(`bench: ratio=${ratio.toFixed(2)} p99_ms=${main.p99Ms.toFixed(1)} lost=${main.rows?.lost ?? 'n/a'}`)
+  for (const pair of pairs) printPair(pair)
+  const main = pairs.find((pair) => pair.collector.name === 'collector postgres') ?? pairs.at(-1)!
+  const lost = main.collector.rows?.lost ?? 'n/a'
+  console.log(`bench: ratio=${main.ratio.toFixed(2)} p99_ms=${main.collector.p99Ms.toFixed(1)} lost=${lost}`)
 }
 
-async function benchBare(): Promise<Measured> {
-  const server = await startServerProcess('scripts/bench/bare-server.ts', { PORT: String(SETTINGS.port + 1) })
-  const sessions = Array.from({ length: SETTINGS.sessions }, () => crypto.randomUUID())
-  const load = { url: server.url, sessions, serviceId: 1 }
-  const result = await measure(load)
-  const peakRssMb = server.peakRssMb()
-  await server.stop()
-  return { name: 'bare fastify', ...result, peakRssMb }
-}
-
-async function benchPostgres(): Promise<Measured> {
+async function benchPostgres(): Promise<Pair> {
   const name = `visitlog_bench_${process.pid}`
   await adminQuery(`create database ${name}`)
   try {
@@ -74,7 +75,7 @@ async function benchPostgres(): Promise<Measured> {
   }
 }
 
-async function benchPGlite(): Promise<Measured> {
+async function benchPGlite(): Promise<Pair> {
   const dataDir = mkdtempSync(join(tmpdir(), 'visitlog-bench-'))
   try {
     return await benchCollector('collector pglite', { DATA_DIR: dataDir }, () => openDatabase({ dataDir }))
@@ -83,14 +84,18 @@ async function benchPGlite(): Promise<Measured> {
   }
 }
 
-/** Seeds the database, loads the collector, stops it with SIGTERM, then counts the rows. */
+/**
+ * Seeds the database, then loads the bare server and the collector in alternating rounds (so a
+ * busy neighbour on the machine slows both alike), stops the collector with SIGTERM and counts rows.
+ */
 async function benchCollector(name: string, databaseEnv: Record<string, string>, open: () => Promise<DatabaseHandle>) {
   const setup = await open()
   await migrateToLatest(setup.db)
   const seeded = await seed(setup.db, SETTINGS.sessions)
   await setup.close()
 
-  const server = await startServerProcess('collector/server.ts', {
+  const bare = await startServerProcess('scripts/bench/bare-server.ts', { PORT: String(SETTINGS.port + 1) })
+  const collector = await startServerProcess('collector/server.ts', {
     ...databaseEnv,
     ...SETTINGS.collectorEnv,
     HOST: '127.0.0.1',
@@ -98,43 +103,69 @@ async function benchCollector(name: string, databaseEnv: Record<string, string>,
     LOG_LEVEL: SETTINGS.logLevel,
     ADMIN_TOKEN: 'bench-admin-token-0123456789'
   }, SETTINGS.nodeFlags)
+
   const accepted = new Accepted()
-  const result = await measure({ url: server.url, ...seeded }, accepted)
-  const peakRssMb = server.peakRssMb()
-  const exitCode = await server.stop()
+  const bareLoad = { url: bare.url, ...seeded, connections: SETTINGS.connections, accepted: new Accepted() }
+  const collectorLoad = { url: collector.url, ...seeded, connections: SETTINGS.connections, accepted }
+  if (SETTINGS.warmupSeconds > 0) {
+    await drive({ ...bareLoad, seconds: SETTINGS.warmupSeconds })
+    await drive({ ...collectorLoad, seconds: SETTINGS.warmupSeconds })
+  }
+  const bareRounds: LoadResult[] = []
+  const collectorRounds: LoadResult[] = []
+  for (let round = 0; round < SETTINGS.rounds; round++) {
+    bareRounds.push(await drive({ ...bareLoad, seconds: SETTINGS.seconds }))
+    collectorRounds.push(await drive({ ...collectorLoad, seconds: SETTINGS.seconds }))
+  }
+
+  const bareMeasured = summarize('bare fastify', bareRounds, bare.peakRssMb())
+  const collectorMeasured = summarize(name, collectorRounds, collector.peakRssMb())
+  await bare.stop()
+  collectorMeasured.exitCode = await collector.stop()
 
   const check = await open()
   try {
-    const rows = await checkRows(check.db, accepted, SETTINGS.sessions)
-    return { name, ...result, peakRssMb, rows, exitCode }
+    collectorMeasured.rows = await checkRows(check.db, accepted, SETTINGS.sessions)
   } finally {
     await check.close()
   }
+  const ratios = collectorRounds.map((round, index) => round.requestsPerSecond / bareRounds[index].requestsPerSecond)
+  return { bare: bareMeasured, collector: collectorMeasured, ratio: median(ratios) }
 }
 
-async function measure(load: { url: string, sessions: string[], serviceId: number }, accepted = new Accepted()) {
-  const options = { ...load, connections: SETTINGS.connections, accepted }
-  if (SETTINGS.warmupSeconds > 0) await drive({ ...options, seconds: SETTINGS.warmupSeconds })
-  return drive({ ...options, seconds: SETTINGS.seconds })
+function summarize(name: string, rounds: LoadResult[], peakRssMb: number | undefined): Measured {
+  return {
+    name,
+    rounds,
+    requestsPerSecond: median(rounds.map((round) => round.requestsPerSecond)),
+    p50Ms: median(rounds.map((round) => round.p50Ms)),
+    p99Ms: median(rounds.map((round) => round.p99Ms)),
+    peakRssMb
+  }
 }
 
-function printResult(result: Measured, bare: Measured) {
-  const rss = result.peakRssMb === undefined ? 'n/a' : `${result.peakRssMb.toFixed(0)} MiB`
-  const figures = [
-    `${result.requestsPerSecond.toFixed(0)} req/s`,
-    `p50 ${result.p50Ms.toFixed(1)} ms`,
-    `p99 ${result.p99Ms.toFixed(1)} ms`,
-    `peak RSS ${rss}`,
-    `ratio ${(result.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}`,
-    `statuses ${JSON.stringify(result.statusCounts)}`,
-    `errors ${result.errors}`
-  ]
-  console.log(`${result.name.padEnd(20)} ${figures.join(', ')}`)
-  if (!result.rows) return
-  const { accepted, lost, unanswered } = result.rows
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+function printPair({ bare, collector, ratio }: Pair) {
+  console.log(`${collector.name} (ratio ${ratio.toFixed(2)}, medians of ${collector.rounds.length} rounds):`)
+  for (const measured of [bare, collector]) {
+    const rss = measured.peakRssMb === undefined ? 'n/a' : `${measured.peakRssMb.toFixed(0)} MiB`
+    console.log(`  ${measured.name.padEnd(20)} ${measured.requestsPerSecond.toFixed(0)} req/s, `
+      + `p50 ${measured.p50Ms.toFixed(1)} ms, p99 ${measured.p99Ms.toFixed(1)} ms, peak RSS ${rss}`)
+    for (const round of measured.rounds) {
+      console.log(`    round: ${round.requestsPerSecond.toFixed(0)} req/s, p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms, `
+        + `statuses ${JSON.stringify(round.statusCounts)}, errors ${round.errors}`)
+    }
+  }
+  if (!collector.rows) return
+  const { accepted, lost, unanswered } = collector.rows
   const verdict = lost === 0 ? 'every 2xx answer has exactly one row' : `${lost} 2xx answers WITHOUT exactly one row`
-  console.log(`${''.padEnd(20)} rows: ${accepted} 2xx answers checked, ${verdict}; `
-    + `${unanswered} rows without a counted answer; exit code ${result.exitCode}`)
+  console.log(`  rows: ${accepted} 2xx answers checked, ${verdict}; `
+    + `${unanswered} rows without a counted 2xx; collector exit code ${collector.exitCode}`)
 }
 
 async function adminQuery(statement: string) {
