@@ -3,7 +3,9 @@ import { FLAG_NAMES, type FlagName } from '../../schemas/index.js'
 import { CollectorError } from '../errors.js'
 import { parseUserAgent } from '../user-agent.js'
 import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-errors.js'
+import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
+import { type VisitUpdate, writeVisitCreates, writeVisitUpdates } from './visit-groups.js'
 import { writeGroupsOf } from './write-groups.js'
 
 export interface VisitFacts {
@@ -20,8 +22,17 @@ export interface NewVisit extends VisitFacts {
   ip_address: string | null
 }
 
-/** Creates a visit, or recognises a retried create of the same one. */
+/**
+ * Creates a visit, or recognises a retried create of the same one. On the handle's database the
+ * create joins a group commit: it resolves once its group has committed.
+ */
 export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
+  const groups = writeGroupsOf(db)
+  if (!groups) return createOneVisit(db, visit)
+  return groups.submit(writeCreates, { ...visit, session_id: visit.session_id.toLowerCase() })
+}
+
+async function createOneVisit(db: Kysely<Database>, visit: NewVisit) {
   const flags = Object.fromEntries(visit.flags.map((flag) => [flag, true]))
   const changed = visit.flags.includes('is_change_password')
 
@@ -71,7 +82,8 @@ function rethrowUnknownService(error: unknown): never {
 
 /**
  * Applies new facts: flags only go from false to true, logout_time keeps the latest value and
- * may not lie before the visit's start (minus the allowed skew).
+ * may not lie before the visit's start (minus the allowed skew). Joins a group commit like
+ * createVisit.
  */
 export async function updateVisit(
   db: Kysely<Database>,
@@ -79,6 +91,13 @@ export async function updateVisit(
   facts: VisitFacts,
   limits: { earliestSkewMs: number }
 ) {
+  const update = { sessionId: sessionId.toLowerCase(), facts, earliestSkewMs: limits.earliestSkewMs }
+  const groups = writeGroupsOf(db)
+  if (!groups) return updateOneVisit(db, update)
+  await groups.submit(writeUpdates, update)
+}
+
+async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliestSkewMs }: VisitUpdate) {
   const set: Record<string, unknown> = {}
   for (const flag of facts.flags) set[flag] = true
   if (facts.flags.includes('is_change_password')) {
@@ -89,10 +108,15 @@ export async function updateVisit(
   if (facts.active_seconds !== undefined) {
     set.active_seconds = sql`greatest(active_seconds, ${facts.active_seconds}::integer)`
   }
+  // Only false flags, say: nothing to change, but the visit must exist.
+  if (Object.keys(set).length === 0) {
+    if (await visitExists(db, sessionId)) return
+    throw new CollectorError('SESSION_NOT_FOUND')
+  }
 
   let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)
-  if (facts.logout_time && Number.isFinite(limits.earliestSkewMs)) {
-    const earliest = sql<Date>`login_time - make_interval(secs => ${limits.earliestSkewMs / 1000})`
+  if (facts.logout_time && Number.isFinite(earliestSkewMs)) {
+    const earliest = sql<Date>`login_time - make_interval(secs => ${earliestSkewMs / 1000})`
     query = query.where(earliest, '<=', facts.logout_time)
   }
   const result = await query.executeTakeFirst()
@@ -101,6 +125,12 @@ export async function updateVisit(
   const exists = await visitExists(db, sessionId)
   throw new CollectorError(exists ? 'LOGOUT_TIME_OUT_OF_RANGE' : 'SESSION_NOT_FOUND')
 }
+
+const writeCreates = (db: Kysely<Database>, sessions: SessionCache, visits: NewVisit[]) =>
+  writeVisitCreates(db, sessions, visits, createOneVisit)
+
+const writeUpdates = (db: Kysely<Database>, sessions: SessionCache, updates: VisitUpdate[]) =>
+  writeVisitUpdates(db, sessions, updates, updateOneVisit)
 
 export async function visitExists(db: Kysely<Database>, sessionId: string) {
   const row = await db
