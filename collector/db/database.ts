@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import pg from 'pg'
 import { PGlitePool } from './pglite-driver.js'
+import { preparingPool } from './prepared-statements.js'
 import type { Database } from './types.js'
 import { attachWriteGroups, type WriteGroupOptions } from './write-groups.js'
 
@@ -60,7 +61,7 @@ function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
   })
   // An idle client that loses its server emits here; without a listener the process would exit.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
   const location = describePostgres(databaseUrl)
   return { db, kind: 'postgres', location, ping: () => ping(db), close: () => db.destroy() }
 }

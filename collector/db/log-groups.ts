@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { CollectorError } from '../errors.js'
+import { preparedAs } from './prepared-statements.js'
 import { isolate, leadersAndRepeats, type Outcome, outcomeOf } from './group-outcomes.js'
 import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
@@ -59,7 +60,7 @@ async function missingSessions(db: Kysely<Database>, sessions: SessionCache, ite
   for (const item of items) if (!sessions.has(item.sessionId)) unknown.add(item.sessionId)
   if (unknown.size === 0) return unknown
 
-  const { rows } = await sql<{ session_id: string }>`
+  const { rows } = await sql<{ session_id: string }>`${preparedAs('existing_sessions')}
     select session_id::text from user_session where session_id = any(${[...unknown]}::uuid[])`.execute(db)
   for (const row of rows) {
     sessions.remember(row.session_id)
@@ -99,7 +100,7 @@ async function insertGroup<L extends LogFields>(db: Kysely<Database>, table: Log
     ...table.columns.map((column) => ({ ...column, value: (item: LogItem<L>) => column.value(item.log) }))
   ]
 
-  const { rows } = await sql<{ session_id: string, event_id: string | null }>`
+  const { rows } = await sql<{ session_id: string, event_id: string | null }>`${preparedAs(`insert_${table.name}`)}
     insert into ${sql.table(table.name)} (session_id, event_id, date, ${sql.join(names)})
     select session_id, event_id, coalesce(date, now()), ${sql.join(names)} from ${unnest('given', columns, group)}
     on conflict (session_id, event_id) do nothing
@@ -113,7 +114,7 @@ async function compareReplays<L extends LogFields>(
 ) {
   if (replays.length === 0) return
   const names = table.columns.map((column) => sql.ref(column.name))
-  const { rows } = await sql<Record<string, unknown> & { session_id: string, event_id: string }>`
+  const { rows } = await sql<Record<string, unknown> & { session_id: string, event_id: string }>`${preparedAs(`replays_${table.name}`)}
     select session_id::text, event_id::text, ${sql.join(names)} from ${sql.table(table.name)}
     where (session_id, event_id) in (select * from unnest(
       ${replays.map((slot) => slot.sessionId)}::uuid[],

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { FLAG_NAMES } from '../../schemas/index.js'
 import { type ParsedUserAgent, parseUserAgent } from '../user-agent.js'
+import { preparedAs } from './prepared-statements.js'
 import { isolate, leadersAndRepeats, type Outcome, outcomeOf } from './group-outcomes.js'
 import type { SessionCache } from './session-cache.js'
 import type { NewVisit, VisitFacts } from './session-queries.js'
@@ -75,7 +76,7 @@ async function updateGroup(db: Kysely<Database>, items: VisitUpdate[]) {
   const userAgent = ['user_agent', ...UA_FIELDS].map((field) =>
     sql`${sql.id(field)} = case when given.user_agent is null then ${sql.ref(`s.${field}`)} else ${sql.ref(`given.${field}`)} end`)
 
-  const { rows } = await sql<{ session_id: string }>`
+  const { rows } = await sql<{ session_id: string }>`${preparedAs('update_visits')}
     update user_session as s set
       ${sql.join(flags)},
       password_changed_at = case when given.is_change_password then coalesce(s.password_changed_at, now())
@@ -132,7 +133,7 @@ async function insertGroup(db: Kysely<Database>, visits: NewVisit[]) {
   const parsed = visits.map((visit) => ({ ...visit, parsed: parseUserAgent(visit.user_agent) }))
   const names = CREATE_COLUMNS.map((column) => sql.id(column.name))
 
-  const { rows } = await sql<{ session_id: string }>`
+  const { rows } = await sql<{ session_id: string }>`${preparedAs('insert_visits')}
     insert into user_session (${sql.join(names)}, password_changed_at)
     select ${sql.join(names)}, case when is_change_password then now() end
     from ${unnest('given', CREATE_COLUMNS, parsed)}
