@@ -12,6 +12,8 @@ export interface Config {
   trustProxy: boolean | number | string[]
   logLevel: string
   clockSkewMs: number
+  poolSize: number
+  writeGroups: { maxSize: number, maxWaitMs: number, concurrency: number }
 }
 
 const DEFAULTS = {
@@ -21,7 +23,11 @@ const DEFAULTS = {
   BODY_LIMIT: String(64 * 1024),
   TRUST_PROXY: '',
   LOG_LEVEL: 'info',
-  CLOCK_SKEW_SECONDS: '300'
+  CLOCK_SKEW_SECONDS: '300',
+  DATABASE_POOL_SIZE: '20',
+  WRITE_GROUP_SIZE: '500',
+  WRITE_GROUP_WAIT_MS: '0',
+  WRITE_GROUP_CONCURRENCY: '2'
 }
 
 export class ConfigError extends Error {
@@ -79,6 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'BODY_LIMIT', 1024, 10 * 1024 * 1024),
     trustProxy: trustProxy(env.TRUST_PROXY ?? DEFAULTS.TRUST_PROXY),
     logLevel: logLevel(env.LOG_LEVEL || DEFAULTS.LOG_LEVEL),
-    clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000
+    clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000,
+    poolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 1000),
+    writeGroups: {
+      maxSize: integer(env, 'WRITE_GROUP_SIZE', 1, 10_000),
+      maxWaitMs: integer(env, 'WRITE_GROUP_WAIT_MS', 0, 1000),
+      concurrency: integer(env, 'WRITE_GROUP_CONCURRENCY', 1, 100)
+    }
   }
 }

@@ -8,7 +8,12 @@ import { loggerOptions } from './logger.js'
 
 /** Owns configuration, the database, listening and a graceful shutdown. */
 export async function startServer(config: Config) {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.poolSize,
+    writeGroups: config.writeGroups
+  })
   await migrateToLatest(database.db)
   if ((await listServices(database.db)).length === 0) await ensureService(database.db, 'demo')
 

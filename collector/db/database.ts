@@ -43,9 +43,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     ? openPostgres(options.databaseUrl, options.poolSize ?? 20)
     : await openPGlite(options.dataDir ?? './data')
 
-  // PGlite is one connection: a second group in flight would only wait for it.
-  const concurrency = handle.kind === 'pglite' ? 1 : WRITE_GROUP_DEFAULTS.concurrency
-  const groups = attachWriteGroups(handle.db, { ...WRITE_GROUP_DEFAULTS, concurrency, ...options.writeGroups })
+  const settings = { ...WRITE_GROUP_DEFAULTS, ...options.writeGroups }
+  // PGlite is one connection: a second group in flight would only wait for it, holding its items.
+  if (handle.kind === 'pglite') settings.concurrency = 1
+  const groups = attachWriteGroups(handle.db, settings)
   // Every queued write is answered before the pool goes away; closing twice closes once.
   let closing: Promise<void> | undefined
   const close = () => (closing ??= groups.drain().then(handle.close))
