@@ -14,6 +14,8 @@ export interface Config {
   clockSkewMs: number
   /** Serve the demo site under /demo/ (DEMO=off disables it). */
   demo: boolean
+  poolSize: number
+  writeGroups: { maxSize: number, maxWaitMs: number, concurrency: number }
 }
 
 const DEFAULTS = {
@@ -24,7 +26,11 @@ const DEFAULTS = {
   TRUST_PROXY: '',
   LOG_LEVEL: 'info',
   CLOCK_SKEW_SECONDS: '300',
-  DEMO: 'on'
+  DEMO: 'on',
+  DATABASE_POOL_SIZE: '20',
+  WRITE_GROUP_SIZE: '500',
+  WRITE_GROUP_WAIT_MS: '0',
+  WRITE_GROUP_CONCURRENCY: '2'
 }
 
 export class ConfigError extends Error {
@@ -89,6 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY ?? DEFAULTS.TRUST_PROXY),
     logLevel: logLevel(env.LOG_LEVEL || DEFAULTS.LOG_LEVEL),
     clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000,
-    demo: onOff(env, 'DEMO')
+    demo: onOff(env, 'DEMO'),
+    poolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 1000),
+    writeGroups: {
+      maxSize: integer(env, 'WRITE_GROUP_SIZE', 1, 10_000),
+      maxWaitMs: integer(env, 'WRITE_GROUP_WAIT_MS', 0, 1000),
+      concurrency: integer(env, 'WRITE_GROUP_CONCURRENCY', 1, 100)
+    }
   }
 }

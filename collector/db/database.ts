@@ -3,7 +3,9 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import pg from 'pg'
 import { PGlitePool } from './pglite-driver.js'
+import { preparingPool } from './prepared-statements.js'
 import type { Database } from './types.js'
+import { attachWriteGroups, type WriteGroupOptions } from './write-groups.js'
 
 export type DatabaseKind = 'postgres' | 'pglite'
 
@@ -21,6 +23,15 @@ export interface DatabaseOptions {
   /** A directory for PGlite; `memory://` keeps everything in memory (tests). */
   dataDir?: string
   poolSize?: number
+  /** How concurrent log writes are grouped into one statement (docs/throughput.md). */
+  writeGroups?: Partial<WriteGroupOptions>
+}
+
+const WRITE_GROUP_DEFAULTS: WriteGroupOptions = {
+  maxSize: 500,
+  maxWaitMs: 0,
+  concurrency: 2,
+  sessionCacheSize: 100_000
 }
 
 // int8 (counts, sums) as numbers: the values this product counts stay far below 2^53.
@@ -32,7 +43,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     ? openPostgres(options.databaseUrl, options.poolSize ?? 20)
     : await openPGlite(options.dataDir ?? './data')
 
-  return handle
+  const settings = { ...WRITE_GROUP_DEFAULTS, ...options.writeGroups }
+  // PGlite is one connection: a second group in flight would only wait for it, holding its items.
+  if (handle.kind === 'pglite') settings.concurrency = 1
+  const groups = attachWriteGroups(handle.db, settings)
+  // Every queued write is answered before the pool goes away; closing twice closes once.
+  let closing: Promise<void> | undefined
+  const close = () => (closing ??= groups.drain().then(handle.close))
+  return { ...handle, close }
 }
 
 function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
@@ -44,7 +62,7 @@ function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
   })
   // An idle client that loses its server emits here; without a listener the process would exit.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
   const location = describePostgres(databaseUrl)
   return { db, kind: 'postgres', location, ping: () => ping(db), close: () => db.destroy() }
 }

@@ -3,7 +3,10 @@ import { FLAG_NAMES, type FlagName } from '../../schemas/index.js'
 import { CollectorError } from '../errors.js'
 import { parseUserAgent } from '../user-agent.js'
 import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-errors.js'
+import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
+import { type VisitUpdate, writeVisitCreates, writeVisitUpdates } from './visit-groups.js'
+import { writeGroupsOf } from './write-groups.js'
 
 export interface VisitFacts {
   user_agent?: string
@@ -23,8 +26,17 @@ export interface NewVisit extends VisitFacts {
   login_time?: Date
 }
 
-/** Creates a visit, or recognises a retried create of the same one. */
+/**
+ * Creates a visit, or recognises a retried create of the same one. On the handle's database the
+ * create joins a group commit: it resolves once its group has committed.
+ */
 export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
+  const groups = writeGroupsOf(db)
+  if (!groups) return createOneVisit(db, visit)
+  return groups.submit(writeCreates, { ...visit, session_id: visit.session_id.toLowerCase() })
+}
+
+async function createOneVisit(db: Kysely<Database>, visit: NewVisit) {
   const flags = Object.fromEntries(visit.flags.map((flag) => [flag, true]))
   const changed = visit.flags.includes('is_change_password')
 
@@ -47,7 +59,10 @@ export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
     .returning('session_id')
     .executeTakeFirst()
     .catch(rethrowUnknownService)
-  if (inserted) return { created: true }
+  if (inserted) {
+    writeGroupsOf(db)?.sessions.remember(visit.session_id)
+    return { created: true }
+  }
 
   const existing = await db
     .selectFrom('user_session')
@@ -72,7 +87,8 @@ function rethrowUnknownService(error: unknown): never {
 
 /**
  * Applies new facts: flags only go from false to true, logout_time keeps the latest value and
- * may not lie before the visit's start (minus the allowed skew).
+ * may not lie before the visit's start (minus the allowed skew). Joins a group commit like
+ * createVisit.
  */
 export async function updateVisit(
   db: Kysely<Database>,
@@ -80,6 +96,13 @@ export async function updateVisit(
   facts: VisitFacts,
   limits: { earliestSkewMs: number }
 ) {
+  const update = { sessionId: sessionId.toLowerCase(), facts, earliestSkewMs: limits.earliestSkewMs }
+  const groups = writeGroupsOf(db)
+  if (!groups) return updateOneVisit(db, update)
+  await groups.submit(writeUpdates, update)
+}
+
+async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliestSkewMs }: VisitUpdate) {
   const set: Record<string, unknown> = {}
   for (const flag of facts.flags) set[flag] = true
   if (facts.flags.includes('is_change_password')) {
@@ -90,6 +113,11 @@ export async function updateVisit(
   if (facts.active_seconds !== undefined) {
     set.active_seconds = sql`greatest(active_seconds, ${facts.active_seconds}::integer)`
   }
+  // Only false flags, say: nothing to change, but the visit must exist.
+  if (Object.keys(set).length === 0) {
+    if (await visitExists(db, sessionId)) return
+    throw new CollectorError('SESSION_NOT_FOUND')
+  }
 
   if (Object.keys(set).length === 0) {
     // Only false flags: nothing changes, but the visit must exist.
@@ -98,8 +126,8 @@ export async function updateVisit(
   }
 
   let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)
-  if (facts.logout_time && Number.isFinite(limits.earliestSkewMs)) {
-    const earliest = sql<Date>`login_time - make_interval(secs => ${limits.earliestSkewMs / 1000})`
+  if (facts.logout_time && Number.isFinite(earliestSkewMs)) {
+    const earliest = sql<Date>`login_time - make_interval(secs => ${earliestSkewMs / 1000})`
     query = query.where(earliest, '<=', facts.logout_time)
   }
   const result = await query.executeTakeFirst()
@@ -108,6 +136,12 @@ export async function updateVisit(
   const exists = await visitExists(db, sessionId)
   throw new CollectorError(exists ? 'LOGOUT_TIME_OUT_OF_RANGE' : 'SESSION_NOT_FOUND')
 }
+
+const writeCreates = (db: Kysely<Database>, sessions: SessionCache, visits: NewVisit[]) =>
+  writeVisitCreates(db, sessions, visits, createOneVisit)
+
+const writeUpdates = (db: Kysely<Database>, sessions: SessionCache, updates: VisitUpdate[]) =>
+  writeVisitUpdates(db, sessions, updates, updateOneVisit)
 
 export async function visitExists(db: Kysely<Database>, sessionId: string) {
   const row = await db

@@ -17,20 +17,25 @@ export function databaseKinds(): DatabaseKind[] {
 export async function openTestDatabase(t: Test, kind: DatabaseKind): Promise<DatabaseHandle> {
   if (kind === 'pglite') return sharedPGlite()
 
+  const url = await createTestDatabase(t)
+  const handle = await openDatabase({ databaseUrl: url, poolSize: 10 })
+  // Registered after the drop, so it runs before it: teardowns run last first.
+  t.teardown(() => handle.close())
+  await migrateToLatest(handle.db)
+  return handle
+}
+
+/** A new, empty PostgreSQL database made from TEST_DATABASE_URL and dropped after the test. */
+export async function createTestDatabase(t: Test) {
   const serverUrl = process.env.TEST_DATABASE_URL
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set')
   const name = `visitlog_test_${process.pid}_${randomBytes(4).toString('hex')}`
   await adminQuery(serverUrl, `create database ${name}`)
+  t.teardown(() => adminQuery(serverUrl, `drop database if exists ${name} with (force)`))
 
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
-  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 10 })
-  t.teardown(async () => {
-    await handle.close()
-    await adminQuery(serverUrl, `drop database if exists ${name} with (force)`)
-  })
-  await migrateToLatest(handle.db)
-  return handle
+  return url.toString()
 }
 
 let pglite: Promise<DatabaseHandle> | undefined
