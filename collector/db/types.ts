@@ -6,6 +6,7 @@ export interface ServiceTable {
   id: Generated<number>
   service_name: string
   created_at: Generated<Timestamp>
+  allowed_origins: Generated<string[]>
 }
 
 export interface UserSessionTable {
