@@ -1,14 +1,13 @@
 import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
-import { openDatabase } from './db/database.js'
+import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { ensureService, listServices } from './db/service-queries.js'
 import { loggerOptions } from './logger.js'
 
 /** Owns configuration, the database, listening and a graceful shutdown. */
 export async function startServer(config: Config) {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  await migrateToLatest(database.db)
+  const database = await openMigrated(config)
   if ((await listServices(database.db)).length === 0) await ensureService(database.db, 'demo')
 
   const app = await buildApp({
@@ -17,11 +16,34 @@ export async function startServer(config: Config) {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     clockSkewMs: config.clockSkewMs,
-    logger: loggerOptions(config.logLevel)
+    logger: loggerOptions(config.logLevel),
+    rateLimits: config.rateLimit,
+    ipTruncate: config.ipTruncate
   })
   app.addHook('onClose', async () => database.close())
   const address = await app.listen({ host: config.host, port: config.port })
   return { app, database, address }
+}
+
+/**
+ * Migrations may run long (an index on a big table), so on PostgreSQL they get their own
+ * connection without DATABASE_TIMEOUT_MS; the serving pool then fails fast when the database
+ * is away. PGlite is one embedded instance, opened once.
+ */
+async function openMigrated(config: Config): Promise<DatabaseHandle> {
+  if (!config.databaseUrl) {
+    const database = await openDatabase({ dataDir: config.dataDir })
+    await migrateToLatest(database.db)
+    return database
+  }
+
+  const migrator = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: 1 })
+  try {
+    await migrateToLatest(migrator.db)
+  } finally {
+    await migrator.close()
+  }
+  return openDatabase({ databaseUrl: config.databaseUrl, timeoutMs: config.databaseTimeoutMs })
 }
 
 async function main() {

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import pg from 'pg'
 import { PGlitePool } from './pglite-driver.js'
+import { createPostgresPool } from './postgres-pool.js'
 import type { Database } from './types.js'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -21,6 +22,8 @@ export interface DatabaseOptions {
   /** A directory for PGlite; `memory://` keeps everything in memory (tests). */
   dataDir?: string
   poolSize?: number
+  /** PostgreSQL only: bound connecting and each statement to this (DATABASE_TIMEOUT_MS). */
+  timeoutMs?: number
 }
 
 // int8 (counts, sums) as numbers: the values this product counts stay far below 2^53.
@@ -29,21 +32,14 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const handle = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 20)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 20, options.timeoutMs)
     : await openPGlite(options.dataDir ?? './data')
 
   return handle
 }
 
-function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: poolSize,
-    connectionTimeoutMillis: 2000,
-    application_name: 'visitlog'
-  })
-  // An idle client that loses its server emits here; without a listener the process would exit.
-  pool.on('error', () => {})
+function openPostgres(databaseUrl: string, poolSize: number, timeoutMs?: number): DatabaseHandle {
+  const pool = createPostgresPool(databaseUrl, poolSize, timeoutMs)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const location = describePostgres(databaseUrl)
   return { db, kind: 'postgres', location, ping: () => ping(db), close: () => db.destroy() }
