@@ -10,6 +10,7 @@ import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.j
 import { registerJsonBody } from './plugins/json-body.js'
 import { type RateLimits, registerRateLimits } from './plugins/rate-limits.js'
 import { RequestLog } from './plugins/request-log.js'
+import { erasureRoutes } from './routes/erasure.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
 import { serviceRoutes } from './routes/service.js'
@@ -63,5 +64,6 @@ export async function buildApp(options: AppOptions) {
   await app.register(serviceOriginRoutes(context, originPolicy))
   await app.register(sessionRoutes(context))
   await app.register(logRoutes(context))
+  await app.register(erasureRoutes(context))
   return app
 }

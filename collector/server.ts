@@ -4,6 +4,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { ensureService, listServices } from './db/service-queries.js'
 import { loggerOptions } from './logger.js'
+import { makeRetentionPass, RETENTION_INTERVAL_MS } from './retention.js'
 
 /** Owns configuration, the database, listening and a graceful shutdown. */
 export async function startServer(config: Config) {
@@ -21,6 +22,7 @@ export async function startServer(config: Config) {
     ipTruncate: config.ipTruncate
   })
   app.addHook('onClose', async () => database.close())
+  scheduleRetention(app, database, config.retentionDays)
   const address = await app.listen({ host: config.host, port: config.port })
   return { app, database, address }
 }
@@ -44,6 +46,15 @@ async function openMigrated(config: Config): Promise<DatabaseHandle> {
     await migrator.close()
   }
   return openDatabase({ databaseUrl: config.databaseUrl, timeoutMs: config.databaseTimeoutMs })
+}
+
+/** RETENTION_DAYS, applied at start and then hourly; the timer never holds the process open. */
+function scheduleRetention(app: Awaited<ReturnType<typeof buildApp>>, database: DatabaseHandle, days: number) {
+  if (days === 0) return
+  const pass = makeRetentionPass(database.db, days, app.log)
+  const timer = setInterval(pass, RETENTION_INTERVAL_MS).unref()
+  app.addHook('onClose', async () => clearInterval(timer))
+  app.addHook('onReady', async () => { void pass() })
 }
 
 async function main() {
