@@ -29,6 +29,12 @@ export const ERRORS = {
     message: 'A client time must lie within 7 days before the batch sent_at and not after it'
   },
   QUERY_INVALID: { status: 400, message: 'The query string does not match the schema' },
+  PATH_INVALID: { status: 400, message: 'The request path is not valid (bad percent-encoding)' },
+  ORIGIN_INVALID: {
+    status: 400,
+    message: 'An allowed origin must be an http or https origin: scheme, host and port, no path'
+  },
+  SERVICE_ID_INVALID: { status: 400, message: 'The service id is not a positive whole number' },
   SESSION_ID_INVALID: { status: 400, message: 'The session id is not a UUID' },
   SERVICE_UNKNOWN: { status: 400, message: 'No service has this id' },
   SERVICE_REQUIRED: {
@@ -43,6 +49,10 @@ export const ERRORS = {
   IP_ADDRESS_ADMIN_ONLY: {
     status: 403,
     message: 'Only a request with the admin token may set ip_address'
+  },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    message: "This page's origin is not in the service's list of allowed origins"
   },
   SESSION_NOT_FOUND: { status: 404, message: 'No visit has this session id' },
   SERVICE_NOT_FOUND: { status: 404, message: 'No service has this id' },

@@ -8,6 +8,7 @@ export interface ServiceTable {
   id: Generated<number>
   service_name: string
   created_at: DefaultedTimestamp
+  allowed_origins: Generated<string[]>
 }
 
 export interface UserSessionTable {
