@@ -53,9 +53,19 @@ const VISIBILITY_SHIM = `(() => {
   }
 })()`
 
+/**
+ * This browser has no mail or phone app. Launching one for a mailto: or tel: link leaves headless
+ * Chromium ignoring later clicks for a while, so such links do not navigate here; the page (and
+ * GTM's click listeners) still see the click.
+ */
+const NO_EXTERNAL_APPS = `addEventListener('click', (event) => {
+  if (event.target.closest?.('a[href^="mailto:"], a[href^="tel:"]')) event.preventDefault()
+})`
+
 export async function newContext(t: Test, browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext()
   await context.addInitScript(VISIBILITY_SHIM)
+  await context.addInitScript(NO_EXTERNAL_APPS)
   t.teardown(() => context.close().catch(() => {}))
   return context
 }
