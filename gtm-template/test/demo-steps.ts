@@ -6,8 +6,12 @@ import { storedVisits } from './visits.js'
 
 /** The page's tags have run for its page view and the runtime is loaded. */
 export async function ready(page: Page) {
-  await page.waitForFunction(() => typeof (window as any).visitlog === 'function' &&
-    (window as any).visitlogHarness?.firings.every((firing: { status: string }) => firing.status !== 'running'))
+  await page.waitForFunction(() => {
+    const page = window as any
+    const firings: { status: string }[] | undefined = page.visitlogHarness?.firings
+    const done = firings?.every((firing) => firing.status !== 'running')
+    return typeof page.visitlog === 'function' && done
+  })
 }
 
 /** Clicks, then waits until the runtime has delivered what the click caused. */

@@ -5,12 +5,13 @@ import { eachDatabase } from '../../collector/test/databases.js'
 import { launchChromium, newContext, startCollector } from './browser.js'
 import { act, ready, signIn, waitForLogout } from './demo-steps.js'
 import { delivered, queued } from './fixture-site.js'
+import { report } from './report.js'
 import { flagsSet, storedVisits } from './visits.js'
 
 const EMAIL = 'outage@example.com'
 
-eachDatabase(t, 'the collector stops mid-visit; every action arrives once when it is back', async (t, database) => {
-  const collector = await startCollector(t, database, { demo: true })
+eachDatabase(t, 'the collector stops mid-visit; every action arrives once when it is back', async (t, db) => {
+  const collector = await startCollector(t, db, { demo: true })
   const site = collector.origin
   const page = await (await newContext(t, await launchChromium(t))).newPage()
   await signIn(page, site, EMAIL)
@@ -39,9 +40,9 @@ eachDatabase(t, 'the collector stops mid-visit; every action arrives once when i
   await act(page, '#help-fees')
   const closedAt = Date.now()
   await page.close({ runBeforeUnload: true })
-  const visit = await waitForLogout(database, closedAt)
+  const visit = await waitForLogout(db, closedAt)
 
-  t.equal((await storedVisits(database)).length, 1, 'one visit')
+  t.equal((await storedVisits(db)).length, 1, 'one visit')
   t.same(visit.buttons.map((row) => row.button_text), ['+ Deposit', 'Download statement', '+ Deposit'],
     'each press once, in order')
   t.same(visit.urls.map((row) => row.url.replace(site, '')), [
@@ -49,12 +50,12 @@ eachDatabase(t, 'the collector stops mid-visit; every action arrives once when i
   ])
   t.same(flagsSet(visit), ['is_click_personal_account', 'is_click_deposit_button'])
   t.ok(visit.buttons.every((row) => row.date.getTime() < restartedAt), 'stored at the time they were pressed')
-  t.comment(`collector down ${((restartedAt - stoppedAt) / 1000).toFixed(1)} s; queue delivered ` +
+  report(t, `collector down ${((restartedAt - stoppedAt) / 1000).toFixed(1)} s; queue delivered ` +
     `${((deliveredAt - restartedAt) / 1000).toFixed(1)} s after it came back`)
 })
 
-eachDatabase(t, 'the database is down mid-visit (503); the queue keeps everything until it returns', async (t, database) => {
-  const collector = await startCollector(t, database, { demo: true })
+eachDatabase(t, 'the database is down (503); the queue keeps everything until it is back', async (t, db) => {
+  const collector = await startCollector(t, db, { demo: true })
   const site = collector.origin
   const page = await (await newContext(t, await launchChromium(t))).newPage()
   const answers: number[] = []
@@ -77,12 +78,12 @@ eachDatabase(t, 'the database is down mid-visit (503); the queue keeps everythin
   await page.waitForTimeout(2000)
   const waiting = (await queued(page)).i.length
   t.ok(waiting >= 6, `${waiting} entries wait in the queue`)
-  t.equal((await storedVisits(database))[0].buttons.length, 0, 'nothing of it is stored yet')
+  t.equal((await storedVisits(db))[0].buttons.length, 0, 'nothing of it is stored yet')
 
   collector.restoreDatabase()
   const restoredAt = Date.now()
   await delivered(page, 120_000)
-  const visit = (await storedVisits(database))[0]
+  const visit = (await storedVisits(db))[0]
   t.ok(answers.includes(503), 'the collector answered 503 meanwhile')
   t.same(visit.buttons.map((row) => row.button_text), ['+ Deposit', 'Change password'])
   t.same(visit.urls.map((row) => row.url.replace(site, '')), [
@@ -96,7 +97,8 @@ eachDatabase(t, 'the database is down mid-visit (503); the queue keeps everythin
     'is_click_personal_account', 'is_click_deposit_button', 'is_click_contacts', 'is_change_password'
   ])
   const changed = visit.password_changed_at!.getTime()
-  t.ok(changed >= passwordAt - 1000 && changed < restoredAt, 'password_changed_at is when it changed, not when it arrived')
-  t.comment(`${answers.filter((status) => status === 503).length} answers 503 while the database was down; ` +
-    `password_changed_at ${changed - passwordAt} ms after the submit, stored ${((Date.now() - passwordAt) / 1000).toFixed(1)} s later`)
+  t.ok(changed >= passwordAt - 1000 && changed < restoredAt, 'password_changed_at: when it changed')
+  report(t, `${answers.filter((status) => status === 503).length} answers 503 while the database was down; ` +
+    `password_changed_at ${changed - passwordAt} ms after the submit, ` +
+    `stored ${((Date.now() - passwordAt) / 1000).toFixed(1)} s later`)
 })

@@ -6,6 +6,7 @@ import { eachDatabase } from '../../collector/test/databases.js'
 import { launchChromium, newContext, startCollector } from './browser.js'
 import { act, ready, waitForLogout } from './demo-steps.js'
 import { delivered } from './fixture-site.js'
+import { report } from './report.js'
 import { flagsSet, storedVisits } from './visits.js'
 
 const EMAIL = 'Client@Example.com'
@@ -23,7 +24,7 @@ eachDatabase(t, 'a client walks the demo site and the visit is stored exactly', 
   const platform = `http://localhost:${collector.port}/platform/`
   const browser = await launchChromium(t)
   const context = await newContext(t, browser)
-  await context.route(`${EXTERNAL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<h1>Elsewhere</h1>' }))
+  await context.route(`${EXTERNAL}**`, (route) => route.fulfill({ contentType: 'text/html', body: 'Away' }))
   const page = await context.newPage()
   const flags = () => flagsNow(database)
 
@@ -40,13 +41,13 @@ eachDatabase(t, 'a client walks the demo site and the visit is stored exactly', 
   await page.click('#login-submit')
   await page.waitForURL(`${site}/demo/account/`)
   await ready(page)
-  t.ok(await page.evaluate((email) => (window as any).dataLayer.some((m: any) => m.user_email === email), EMAIL),
-    'the email is in the data layer')
+  const dataLayer: Record<string, unknown>[] = await page.evaluate(() => (window as any).dataLayer)
+  t.ok(dataLayer.some((message) => message.user_email === EMAIL), 'the email is in the data layer')
   await delivered(page)
   t.same(await flags(), ['is_click_personal_account'], 'personal account: set by opening it')
 
   await act(page, '#deposit')
-  t.same(await flags(), ['is_click_personal_account', 'is_click_deposit_button'], 'deposit: set by its button')
+  t.same(await flags(), ['is_click_personal_account', 'is_click_deposit_button'], 'deposit: by its button')
   await act(page, '#statement')
   t.equal((await flags()).length, 2, 'another button sets nothing')
 
@@ -151,9 +152,14 @@ eachDatabase(t, 'a client walks the demo site and the visit is stored exactly', 
   t.ok(login >= signedInAt - 1000 && login <= signedInAt + 5000, 'login_time is when the client signed in')
   t.ok(logout >= closedAt - 1000 && logout <= closedAt + 3000, 'logout_time is when the tab closed')
   t.ok(changed >= passwordAt - 1000 && changed <= passwordAt + 3000, 'password_changed_at is when it changed')
-  t.ok(visit.active_seconds > 0 && visit.active_seconds <= wall, 'active time is positive and within the visit')
-  t.comment(`walk took ${((closedAt - startedAt) / 1000).toFixed(1)} s; visit ${wall.toFixed(1)} s, ` +
+  t.ok(visit.active_seconds > 0 && visit.active_seconds <= wall, 'active time is positive, within the visit')
+  report(t, `checked: one visit of ${visit.email}; ${visit.urls.length} url logs and ` +
+    `${visit.buttons.length} button logs in order with texts and external flags; ` +
+    'each of the six flags set by its action; password_changed_at; login and logout times; ' +
+    'active time; no duplicate event ids')
+  report(t, `walk took ${((closedAt - startedAt) / 1000).toFixed(1)} s; visit ${wall.toFixed(1)} s, ` +
     `active ${visit.active_seconds} s; ${visit.urls.length} url logs, ${visit.buttons.length} button logs`)
-  t.comment(`login_time ${login - signedInAt} ms after the sign-in click, logout_time ${logout - closedAt} ms ` +
-    `after the close, password_changed_at ${changed - passwordAt} ms after the submit`)
+  report(t, `login_time ${login - signedInAt} ms after the sign-in click, ` +
+    `logout_time ${logout - closedAt} ms after the close, ` +
+    `password_changed_at ${changed - passwordAt} ms after the submit`)
 })
