@@ -9,7 +9,7 @@ const cookbook = readCookbook()
 
 async function run(database: DatabaseHandle, name: string, values: Record<string, string | number>) {
   const query = cookbook.get(name)
-  if (!query) throw new Error(`docs/reporting.md has no cookbook query "${name}"`)
+  if (!query) throw new Error(`the README has no cookbook query "${name}"`)
   const { sql: text, parameters } = bindVariables(query, values)
   const result = await database.db.executeQuery(CompiledQuery.raw(text, parameters))
   return result.rows as Array<Record<string, unknown>>
@@ -22,7 +22,7 @@ function day(value: unknown) {
   return `${value.getFullYear()}-${two(value.getMonth() + 1)}-${two(value.getDate())}`
 }
 
-t.test('the cookbook in docs/reporting.md has the five documented queries', async (t) => {
+t.test('the cookbook in the README has the five documented queries', async (t) => {
   t.same([...cookbook.keys()], [
     'account-without-deposit', 'support-this-week', 'last-password-change', 'pages-before-deposit',
     'visits-per-day'

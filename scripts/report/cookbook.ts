@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 
 /**
- * The SQL cookbook lives in docs/reporting.md, each query in a ```sql block right after a
+ * The SQL cookbook lives in the README, each query in a ```sql block right after a
  * `<!-- cookbook: name -->` mark. Tests and the benchmark read the queries from there, so the
  * documentation and what is tested cannot drift apart. Queries use psql variables
  * (`:service`, `:'email'`), so an analyst can run them as they are with `psql -v`.
  */
-export const COOKBOOK_PATH = new URL('../../docs/reporting.md', import.meta.url)
+export const COOKBOOK_PATH = new URL('../../README.md', import.meta.url)
 
 const ENTRY = /<!-- cookbook: ([a-z0-9-]+) -->\s*```sql\n([\s\S]*?)```/g
 
