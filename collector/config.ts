@@ -68,7 +68,8 @@ function trustProxy(raw: string): Config['trustProxy'] {
   for (const entry of entries) {
     const [address, bits] = entry.split('/')
     const family = isIP(address)
-    const badBits = bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128))
+    const maxBits = family === 4 ? 32 : 128
+    const badBits = bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > maxBits)
     if (family === 0 || badBits) {
       throw new ConfigError('TRUST_PROXY', `takes a hop count or proxy addresses, got "${entry}"`)
     }

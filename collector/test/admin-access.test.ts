@@ -32,7 +32,8 @@ function routesOf(app: FastifyInstance): Route[] {
     const path = `${parents.join('')}${match[2]}`
     parents.push(match[2])
     for (const method of (match[3] ?? '').split(', ').filter(Boolean)) {
-      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method: method as HTTPMethods, path: `${path}/` })
+      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method: method as HTTPMethods,
+        path: `${path}/` })
     }
   }
   return routes
@@ -50,11 +51,13 @@ t.test('every endpoint but the public ones answers 401 without the admin token',
   t.equal(created.statusCode, 201)
   await app.ready()
   const fill = (path: string) => path
-    .replace(':session_id', visit(1)).replace(':id', String(service.id)).replace(':email', encodeURIComponent(EMAIL))
+    .replace(':session_id', visit(1)).replace(':id', String(service.id)).replace(':email',
+      encodeURIComponent(EMAIL))
     .replace(/\/\/$/, '/')
 
   const routes = routesOf(app)
-  t.ok(routes.some((route) => route.method === 'GET' && route.path === '/api/session/:session_id/'), 'routes are read')
+  t.ok(routes.some((route) => route.method === 'GET' && route.path === '/api/session/:session_id/'),
+    'routes are read')
   for (const route of routes) {
     const response = await app.inject({
       method: route.method, url: fill(route.path), headers: { origin: 'https://shop.example' }, payload: {}
@@ -74,11 +77,13 @@ t.test('every endpoint but the public ones answers 401 without the admin token',
   ]
   for (const route of routes.filter((candidate) => !isPublic(candidate))) {
     for (const headers of wrongTokens) {
-      const response = await app.inject({ method: route.method, url: `${fill(route.path)}?service=${service.id}`, headers })
+      const response = await app.inject({ method: route.method,
+        url: `${fill(route.path)}?service=${service.id}`, headers })
       t.same([response.statusCode, response.json()], [401, errorBody('ADMIN_TOKEN_REQUIRED')],
         `${route.method} ${route.path} with ${JSON.stringify(Object.keys(headers))}`)
     }
-    const admitted = await app.inject({ method: route.method, url: `${fill(route.path)}?service=${service.id}`, headers: ADMIN })
+    const admitted = await app.inject({ method: route.method,
+      url: `${fill(route.path)}?service=${service.id}`, headers: ADMIN })
     t.not(admitted.statusCode, 401, `${route.method} ${route.path} with the token`)
   }
 })

@@ -11,7 +11,8 @@ t.test('the hardening variables have generous, documented defaults', async (t) =
 })
 
 t.test('valid values are read', async (t) => {
-  const cases: Array<[Record<string, string>, (config: ReturnType<typeof loadConfig>) => unknown, unknown]> = [
+  type Pick = (config: ReturnType<typeof loadConfig>) => unknown
+  const cases: Array<[Record<string, string>, Pick, unknown]> = [
     [{ RATE_LIMIT_MAX: '0' }, (c) => c.rateLimit.max, 0],
     [{ RATE_LIMIT_MAX: '5000' }, (c) => c.rateLimit.max, 5000],
     [{ RATE_LIMIT_WINDOW: '1 minute' }, (c) => c.rateLimit.windowMs, 60_000],
@@ -26,25 +27,30 @@ t.test('valid values are read', async (t) => {
     [{ IP_TRUNCATE: 'off' }, (c) => c.ipTruncate, false],
     [{ DATABASE_TIMEOUT_MS: '5000' }, (c) => c.databaseTimeoutMs, 5000],
     [{ TRUST_PROXY: '2' }, (c) => c.trustProxy, 2],
-    [{ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16, ::1' }, (c) => c.trustProxy, ['10.0.0.1', '192.168.0.0/16', '::1']]
+    [{ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16, ::1' }, (c) => c.trustProxy,
+      ['10.0.0.1', '192.168.0.0/16', '::1']]
   ]
   for (const [env, pick, expected] of cases) t.same(pick(loadConfig(env)), expected, JSON.stringify(env))
 })
 
 t.test('a bad value stops start-up with a message naming the variable', async (t) => {
   const cases: Array<[string, string, RegExp]> = [
-    ['RATE_LIMIT_MAX', '-1', /^Configuration: RATE_LIMIT_MAX must be a whole number from 0 to 1000000, got "-1"$/],
+    ['RATE_LIMIT_MAX', '-1',
+      /^Configuration: RATE_LIMIT_MAX must be a whole number from 0 to 1000000, got "-1"$/],
     ['RATE_LIMIT_MAX', 'many', /^Configuration: RATE_LIMIT_MAX must be a whole number/],
     ['RATE_LIMIT_MAX', '1e3', /^Configuration: RATE_LIMIT_MAX must be a whole number/],
-    ['RATE_LIMIT_WINDOW', 'a while', /^Configuration: RATE_LIMIT_WINDOW must be a duration .* got "a while"$/],
+    ['RATE_LIMIT_WINDOW', 'a while',
+      /^Configuration: RATE_LIMIT_WINDOW must be a duration .* got "a while"$/],
     ['RATE_LIMIT_WINDOW', '10 fortnights', /^Configuration: RATE_LIMIT_WINDOW must be a duration/],
-    ['RATE_LIMIT_WINDOW', '500', /^Configuration: RATE_LIMIT_WINDOW must be a duration from 1000 ms to 24 hours/],
+    ['RATE_LIMIT_WINDOW', '500',
+      /^Configuration: RATE_LIMIT_WINDOW must be a duration from 1000 ms to 24 hours/],
     ['RATE_LIMIT_WINDOW', '2 days', /^Configuration: RATE_LIMIT_WINDOW must be a duration/],
     ['RATE_LIMIT_SESSION_MAX', '1.5', /^Configuration: RATE_LIMIT_SESSION_MAX must be a whole number/],
     ['RETENTION_DAYS', '-30', /^Configuration: RETENTION_DAYS must be a whole number from 0 to 36500/],
     ['RETENTION_DAYS', '99999', /^Configuration: RETENTION_DAYS must be a whole number from 0 to 36500/],
     ['IP_TRUNCATE', 'maybe', /^Configuration: IP_TRUNCATE must be on or off, got "maybe"$/],
-    ['DATABASE_TIMEOUT_MS', '10', /^Configuration: DATABASE_TIMEOUT_MS must be a whole number from 100 to 600000/],
+    ['DATABASE_TIMEOUT_MS', '10',
+      /^Configuration: DATABASE_TIMEOUT_MS must be a whole number from 100 to 600000/],
     ['TRUST_PROXY', 'true', /^Configuration: TRUST_PROXY takes a hop count or proxy addresses, got "true"$/],
     ['TRUST_PROXY', '10.0.0.0/99', /^Configuration: TRUST_PROXY takes a hop count or proxy addresses/],
     ['TRUST_PROXY', 'proxy.internal', /^Configuration: TRUST_PROXY takes a hop count or proxy addresses/]

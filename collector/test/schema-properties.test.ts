@@ -17,7 +17,8 @@ const FIELDS = ['email', 'service', 'session_id', 'ip_address', 'user_agent', 'l
   'url', 'is_external_resource', 'event_id', 'button_text', 'service_name', 'allowed_origins', ...FLAG_NAMES]
 
 /** Objects whose keys are mostly real field names, so that values reach the deeper checks. */
-const fieldShaped = fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 8 })), fc.jsonValue(),
+const fieldShaped = fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 8 })),
+  fc.jsonValue(),
   { maxKeys: 6 })
 
 /** Answers a 2xx, or a 4xx with a code from the catalogue; never a 5xx. */
@@ -29,7 +30,8 @@ async function assertHandled(app: FastifyInstance, request: InjectOptions) {
 
 perDatabase(t, async (t, database) => {
   const { app, service, visit } = await hardenedApp(t, database)
-  await app.inject({ method: 'POST', url: '/api/session/', payload: { email: 'a@b.example', service: service.id,
+  await app.inject({ method: 'POST', url: '/api/session/',
+    payload: { email: 'a@b.example', service: service.id,
     session_id: visit(1) } })
   const endpoints: Array<Pick<InjectOptions, 'method' | 'url' | 'headers'>> = [
     { method: 'POST', url: '/api/session/' },
@@ -59,14 +61,17 @@ perDatabase(t, async (t, database) => {
         await assertHandled(app, { ...endpoint, headers, payload: Buffer.from(bytes) })
       }), { numRuns: RUNS * 2 })
     t.equal(runs, RUNS * 2)
-    t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'and the collector is still ready')
+    t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200,
+      'and the collector is still ready')
   })
 
   t.test('every valid visit is stored as sent', async (t) => {
-    const flags = fc.record(Object.fromEntries(FLAG_NAMES.map((flag) => [flag, fc.boolean()])), { requiredKeys: [] })
+    const flags = fc.record(Object.fromEntries(FLAG_NAMES.map((flag) => [flag, fc.boolean()])),
+      { requiredKeys: [] })
     const visitBody = fc.record({
       email: fc.emailAddress().filter((email) => email.length <= 254),
-      user_agent: fc.string({ maxLength: 1024, unit: 'grapheme-composite' }).filter((text) => text.length <= 1024),
+      user_agent: fc.string({ maxLength: 1024,
+        unit: 'grapheme-composite' }).filter((text) => text.length <= 1024),
       active_seconds: fc.integer({ min: 0, max: 7 * 24 * 3600 }),
       flags
     })
@@ -79,7 +84,8 @@ perDatabase(t, async (t, database) => {
       const row = await database.db.selectFrom('user_session').selectAll().where('session_id', '=', sessionId)
         .executeTakeFirstOrThrow()
       assert.deepEqual({ email: row.email, user_agent: row.user_agent, active_seconds: row.active_seconds },
-        { email: fields.email.toLowerCase(), user_agent: fields.user_agent, active_seconds: fields.active_seconds })
+        { email: fields.email.toLowerCase(), user_agent: fields.user_agent,
+          active_seconds: fields.active_seconds })
       for (const flag of FLAG_NAMES) assert.equal(row[flag], flags[flag] === true, flag)
     }), { numRuns: RUNS })
     t.pass(`${RUNS} generated visits stored exactly`)
@@ -98,7 +104,8 @@ perDatabase(t, async (t, database) => {
       const logged = await app.inject({ method: 'POST', url: `/api/session/${visit(1)}/url/`,
         payload: { ...log, event_id: urlEvent } })
       const pressed = await app.inject({ method: 'POST', url: `/api/session/${visit(1)}/button/`,
-        headers: { 'content-type': 'text/plain' }, payload: JSON.stringify({ button_text: buttonText, url: log.url,
+        headers: { 'content-type': 'text/plain' },
+          payload: JSON.stringify({ button_text: buttonText, url: log.url,
           event_id: buttonEvent }) })
       assert.deepEqual([logged.statusCode, pressed.statusCode], [201, 201], `${logged.body} ${pressed.body}`)
 
