@@ -76,8 +76,10 @@ function trustProxy(raw: string): Config['trustProxy'] {
   const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean)
   for (const entry of entries) {
     const [address, bits] = entry.split('/')
-    const badBits = bits !== undefined && !/^\d{1,3}$/.test(bits)
-    if (isIP(address) === 0 || badBits) {
+    const family = isIP(address)
+    const maxBits = family === 4 ? 32 : 128
+    const badBits = bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > maxBits)
+    if (family === 0 || badBits) {
       throw new ConfigError('TRUST_PROXY', `takes a hop count or proxy addresses, got "${entry}"`)
     }
   }

@@ -30,7 +30,7 @@ export class OriginPolicy {
   constructor(db: Kysely<Database>, options: OriginPolicyOptions = {}) {
     this.#db = db
     this.#ttlMs = options.ttlMs ?? 10_000
-    this.#sessionCacheSize = options.sessionCacheSize ?? 50_000
+    this.#sessionCacheSize = options.sessionCacheSize ?? 10_000
   }
 
   /** True when the service takes writes from this Origin header (an empty list takes all). */

@@ -70,7 +70,9 @@ async function openMigrated(config: Config): Promise<DatabaseHandle> {
 }
 
 /** RETENTION_DAYS, applied at start and then hourly; the timer never holds the process open. */
-function scheduleRetention(app: Awaited<ReturnType<typeof buildApp>>, database: DatabaseHandle, days: number) {
+type App = Awaited<ReturnType<typeof buildApp>>
+
+function scheduleRetention(app: App, database: DatabaseHandle, days: number) {
   if (days === 0) return
   const pass = makeRetentionPass(database.db, days, app.log)
   const timer = setInterval(pass, RETENTION_INTERVAL_MS).unref()

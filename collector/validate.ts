@@ -51,11 +51,19 @@ export interface TimeWindow {
   latest: Date
 }
 
+/** True when the YYYY-MM-DD at the start names a real day: Date would read 02-30 as 03-02. */
+function isCalendarDay(raw: string) {
+  const [year, month, day] = raw.slice(0, 10).split('-').map(Number)
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth
+}
+
 /** Parses an ISO time with offset and checks it lies inside the window. */
 export function timeInWindow(raw: string, window: TimeWindow) {
   const time = new Date(raw)
   const ms = time.getTime()
-  const outside = Number.isNaN(ms) || ms < window.earliest.getTime() || ms > window.latest.getTime()
+  const outside = Number.isNaN(ms) || !isCalendarDay(raw) || ms < window.earliest.getTime()
+    || ms > window.latest.getTime()
   if (outside) throw new CollectorError('LOGOUT_TIME_OUT_OF_RANGE')
   return time
 }

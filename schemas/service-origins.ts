@@ -13,7 +13,10 @@ export const ALLOWED_ORIGINS_MAX = 100
 /** Browser origins allowed to write for a service; an empty list allows any origin. */
 export const ServiceOriginsUpdate = Type.Object(
   {
-    allowed_origins: Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), { maxItems: ALLOWED_ORIGINS_MAX })
+    allowed_origins: Type.Array(
+      Type.String({ minLength: 1, maxLength: 2048 }),
+      { maxItems: ALLOWED_ORIGINS_MAX }
+    )
   },
   { additionalProperties: false }
 )

@@ -1,5 +1,6 @@
 // Operator commands: `npm run db:migrate`, `npm run service:add -- Company1`, `npm run service:list`,
-// or `npx tsx scripts/visitlog.ts <command>`. Uses DATABASE_URL, else the PGlite directory DATA_DIR.
+// `npm run service:origins -- 3 https://shop.example`, `npm run retention -- 395`,
+// `npm run client:erase -- ann@example.com --service 3`, or `npx tsx scripts/visitlog.ts <command>`. Uses DATABASE_URL, else the PGlite directory DATA_DIR.
 import { ConfigError, loadConfig } from '../collector/config.js'
 import { openDatabase } from '../collector/db/database.js'
 import { migrateToLatest } from '../collector/db/migrate.js'
@@ -14,7 +15,7 @@ import type { Command } from './commands/types.js'
 const COMMANDS: Command[] = [migrate, serviceAdd, serviceList, serviceOrigins, retention, clientErase]
 
 function help() {
-  const lines = COMMANDS.map((command) => `  ${command.usage.padEnd(34)} ${command.summary}`)
+  const lines = COMMANDS.map((command) => `  ${command.usage.padEnd(36)} ${command.summary}`)
   return ['usage: npx tsx scripts/visitlog.ts <command> [arguments]', '', ...lines].join('\n')
 }
 

@@ -16,9 +16,11 @@ const none = (): DeletedCounts => ({ visits: 0, url_logs: 0, button_logs: 0 })
 async function deleteVisits(db: Kysely<Database>, sessionIds: string[]): Promise<DeletedCounts> {
   if (sessionIds.length === 0) return none()
   return db.transaction().execute(async (trx) => {
-    const urls = await trx.deleteFrom('url_log').where('session_id', 'in', sessionIds).executeTakeFirst()
-    const buttons = await trx.deleteFrom('button_log').where('session_id', 'in', sessionIds).executeTakeFirst()
-    const visits = await trx.deleteFrom('user_session').where('session_id', 'in', sessionIds).executeTakeFirst()
+    const remove = (table: 'url_log' | 'button_log' | 'user_session') =>
+      trx.deleteFrom(table).where('session_id', 'in', sessionIds).executeTakeFirst()
+    const urls = await remove('url_log')
+    const buttons = await remove('button_log')
+    const visits = await remove('user_session')
     return {
       visits: Number(visits.numDeletedRows),
       url_logs: Number(urls.numDeletedRows),

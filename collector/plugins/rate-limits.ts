@@ -16,8 +16,8 @@ export interface RateLimits {
 const UNLIMITED_PATHS = new Set(['/healthz', '/readyz'])
 
 // Bounded memory: the least recently seen keys are forgotten first.
-const IP_KEYS = 20_000
-const SESSION_KEYS = 50_000
+const IP_KEYS = 10_000
+const SESSION_KEYS = 10_000
 
 const SESSION_ID = new RegExp(UUID_PATTERN)
 

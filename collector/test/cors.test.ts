@@ -9,7 +9,8 @@ const SHOP = 'https://shop.example'
 const EVIL = 'https://evil.example'
 
 function setOrigins(app: FastifyInstance, service: number, origins: unknown[], headers = ADMIN) {
-  return app.inject({ method: 'PATCH', url: `/api/service/${service}/`, headers, payload: { allowed_origins: origins } })
+  return app.inject({ method: 'PATCH', url: `/api/service/${service}/`, headers,
+    payload: { allowed_origins: origins } })
 }
 
 function createVisit(app: FastifyInstance, service: number, id: string, origin?: string) {
@@ -34,7 +35,8 @@ function preflight(app: FastifyInstance, url: string, origin: string, method: st
   return app.inject({
     method: 'OPTIONS',
     url,
-    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' }
+    headers: { origin, 'access-control-request-method': method,
+      'access-control-request-headers': 'content-type' }
   })
 }
 
@@ -46,15 +48,16 @@ perDatabase(t, async (t, database) => {
     t.equal(anonymous.statusCode, 401)
     t.same(anonymous.json(), errorBody('ADMIN_TOKEN_REQUIRED'))
 
-    const set = await setOrigins(app, service.id, ['https://Shop.Example:443/', 'http://localhost:3000', SHOP])
+    const set = await setOrigins(app, service.id,
+      ['https://Shop.Example:443/', 'http://localhost:3000', SHOP])
     t.equal(set.statusCode, 200)
     t.same(set.json(), {
       id: service.id,
       service_name: service.service_name,
       allowed_origins: ['https://shop.example', 'http://localhost:3000']
     })
-    const stored = await database.db.selectFrom('service').select('allowed_origins').where('id', '=', service.id)
-      .executeTakeFirstOrThrow()
+    const stored = await database.db.selectFrom('service').select('allowed_origins')
+      .where('id', '=', service.id).executeTakeFirstOrThrow()
     t.same(stored.allowed_origins, ['https://shop.example', 'http://localhost:3000'])
 
     const cleared = await setOrigins(app, service.id, [])
@@ -75,11 +78,13 @@ perDatabase(t, async (t, database) => {
       ['a number', [42], 400, 'BODY_INVALID'],
       ['an empty string', [''], 400, 'BODY_INVALID'],
       ['a string, not a list', SHOP, 400, 'BODY_INVALID'],
-      ['too many origins', Array.from({ length: 101 }, (_, i) => `https://s${i}.example`), 400, 'BODY_INVALID']
+      ['too many origins', Array.from({ length: 101 }, (_, i) => `https://s${i}.example`), 400,
+        'BODY_INVALID']
     ]
     for (const [name, origins, status, code] of cases) {
       const response = await app.inject({
-        method: 'PATCH', url: `/api/service/${service.id}/`, headers: ADMIN, payload: { allowed_origins: origins }
+        method: 'PATCH', url: `/api/service/${service.id}/`, headers: ADMIN,
+          payload: { allowed_origins: origins }
       })
       t.equal(response.statusCode, status, name)
       t.equal(response.json().error.code, code, name)

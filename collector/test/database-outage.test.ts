@@ -33,13 +33,15 @@ t.test('the collector answers 503 while PostgreSQL is away and recovers by itsel
   proxiedUrl.pathname = `/${databaseName}`
   // Tells the collector's connections apart from this test's own in pg_stat_activity.
   proxiedUrl.searchParams.set('application_name', APPLICATION)
-  const database = await openDatabase({ databaseUrl: proxiedUrl.toString(), poolSize: POOL_SIZE, timeoutMs: TIMEOUT_MS })
+  const database = await openDatabase({ databaseUrl: proxiedUrl.toString(), poolSize: POOL_SIZE,
+    timeoutMs: TIMEOUT_MS })
   const app = await buildApp({ database, adminToken: ADMIN_TOKEN })
   t.teardown(() => app.close())
 
   const service = await ensureService(direct.db, 'Company1')
   const created = await app.inject({
-    method: 'POST', url: '/api/session/', payload: { email: 'ann@example.com', service: service.id, session_id: SESSION }
+    method: 'POST', url: '/api/session/',
+      payload: { email: 'ann@example.com', service: service.id, session_id: SESSION }
   })
   t.equal(created.statusCode, 201)
   let accepted = 0
@@ -67,7 +69,8 @@ t.test('the collector answers 503 while PostgreSQL is away and recovers by itsel
     await start()
     await assertUnavailable(t, app, logUrl, outage)
     await end()
-    t.equal((await logUrl(`after-${outage}`)).statusCode, 201, `the first request after the ${outage} outage is stored`)
+    t.equal((await logUrl(`after-${outage}`)).statusCode, 201,
+      `the first request after the ${outage} outage is stored`)
     t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200)
   }
 
@@ -79,7 +82,8 @@ t.test('the collector answers 503 while PostgreSQL is away and recovers by itsel
   ])
 
   const during = await backends(serverUrl!, databaseName)
-  t.ok(during >= 1 && during <= POOL_SIZE, `${during} connections after recovery, at most the pool size ${POOL_SIZE}`)
+  t.ok(during >= 1 && during <= POOL_SIZE,
+    `${during} connections after recovery, at most the pool size ${POOL_SIZE}`)
   await database.close()
   t.equal(await backendsAfterClose(serverUrl!, databaseName), 0, 'no connection outlives the pool')
 })

@@ -14,7 +14,8 @@ import { sessionId } from './hardening.js'
 const EMAIL = 'Secret.Client@private-mail.example'
 const CLIENT_IP = '203.0.113.199'
 const SENT_IP = '198.51.100.77'
-const BODY_TEXTS = ['very-secret-path-7x', 'Secret Button Text 9q', 'SecretAgent/1.0 (q7)', 'Hidden Service Name']
+const BODY_TEXTS = ['very-secret-path-7x', 'Secret Button Text 9q', 'SecretAgent/1.0 (q7)',
+  'Hidden Service Name']
 const SESSION = sessionId(1)
 
 /** Collects every line the collector logs, at the most talkative level. */
@@ -48,22 +49,27 @@ t.test('logs hold no email, IP address, token or request body, for any endpoint 
   t.teardown(() => app.close())
 
   const statuses = await exercise(app, service.id)
-  t.same(new Set(statuses), new Set([200, 201, 204, 400, 401, 403, 404, 409, 413, 415, 500]), 'every kind of answer')
+  t.same(new Set(statuses), new Set([200, 201, 204, 400, 401, 403, 404, 409, 413, 415, 500]),
+    'every kind of answer')
 
   const limited = await buildApp({
     database, adminToken: ADMIN_TOKEN, logger, rateLimits: { max: 1, windowMs: 60_000, sessionMax: 0 }
   })
   t.teardown(() => limited.close())
-  for (let i = 0; i < 2; i++) statuses.push((await limited.inject(createVisit(service.id, sessionId(9)))).statusCode)
+  for (let i = 0; i < 2; i++) {
+    statuses.push((await limited.inject(createVisit(service.id, sessionId(9)))).statusCode)
+  }
   t.equal(statuses.at(-1), 429)
 
-  const away = await openDatabase({ databaseUrl: `postgres://postgres@127.0.0.1:${await closedPort()}/x`, timeoutMs: 500 })
+  const away = await openDatabase({ databaseUrl: `postgres://postgres@127.0.0.1:${await closedPort()}/x`,
+    timeoutMs: 500 })
   const unavailable = await buildApp({ database: away, adminToken: ADMIN_TOKEN, logger })
   t.teardown(async () => { await unavailable.close(); await away.close() })
   t.equal((await unavailable.inject(createVisit(service.id, sessionId(8)))).statusCode, 503)
 
   const text = lines.join('\n')
-  t.ok(lines.filter((line) => line.includes('"msg":"request"')).length >= statuses.length, 'one line per request')
+  t.ok(lines.filter((line) => line.includes('"msg":"request"')).length >= statuses.length,
+    'one line per request')
   const failure = lines.find((line) => line.includes('"msg":"request failed"'))
   t.match(failure, /"message":"failed for \[redacted\] from \[redacted\] with \[redacted\]"/,
     'the failing request is logged, scrubbed')
@@ -90,27 +96,37 @@ async function exercise(app: FastifyInstance, service: number) {
     { method: 'POST', url: '/api/session/', payload: { email: 'x@y.example', service, session_id: SESSION } },
     { method: 'POST', url: '/api/session/', payload: { email: `${EMAIL} x`, service } },
     { method: 'POST', url: '/api/session/', payload: { email: EMAIL, service, ip_address: SENT_IP } },
-    { method: 'POST', url: '/api/session/', headers: ADMIN, payload: { email: EMAIL, service, ip_address: SENT_IP } },
-    { method: 'POST', url: '/api/session/', headers: { origin: 'https://evil.example' }, payload: { email: EMAIL, service } },
+    { method: 'POST', url: '/api/session/', headers: ADMIN,
+      payload: { email: EMAIL, service, ip_address: SENT_IP } },
+    { method: 'POST', url: '/api/session/', headers: { origin: 'https://evil.example' },
+      payload: { email: EMAIL, service } },
     { method: 'PUT', url: visit, payload: { is_click_platform: true, user_agent: BODY_TEXTS[2] } },
     { method: 'POST', url: visit, payload: { logout_time: '1999-01-01T00:00:00Z' } },
-    { method: 'POST', url: `${visit}url/`, payload: { url: `https://shop.example/${BODY_TEXTS[0]}`, is_external_resource: false } },
-    { method: 'POST', url: `${visit}url/`, payload: { url: `javascript:${BODY_TEXTS[0]}`, is_external_resource: false } },
+    { method: 'POST', url: `${visit}url/`,
+      payload: { url: `https://shop.example/${BODY_TEXTS[0]}`, is_external_resource: false } },
+    { method: 'POST', url: `${visit}url/`,
+      payload: { url: `javascript:${BODY_TEXTS[0]}`, is_external_resource: false } },
     { method: 'POST', url: `${visit}button/`, payload: { button_text: BODY_TEXTS[1] } },
     { method: 'POST', url: `${visit}button/`, payload: { button_text: BODY_TEXTS[1], [BODY_TEXTS[0]]: 1 } },
-    { method: 'POST', url: `${visit}button/`, headers: { 'content-type': 'application/json' }, payload: `{"${EMAIL}` },
     { method: 'POST', url: `${visit}button/`, headers: { 'content-type': 'application/json' },
-      payload: Buffer.concat([Buffer.from(`{"button_text":"${EMAIL}`), Buffer.from([0xff]), Buffer.from('"}')]) },
+      payload: `{"${EMAIL}` },
+    { method: 'POST', url: `${visit}button/`, headers: { 'content-type': 'application/json' },
+      payload: Buffer.concat([Buffer.from(`{"button_text":"${EMAIL}`), Buffer.from([0xff]),
+        Buffer.from('"}')]) },
     { method: 'POST', url: `${visit}button/`, payload: { button_text: EMAIL.repeat(100) } },
-    { method: 'POST', url: `${visit}button/`, headers: { 'content-type': 'application/xml' }, payload: `<a>${EMAIL}</a>` },
+    { method: 'POST', url: `${visit}button/`, headers: { 'content-type': 'application/xml' },
+      payload: `<a>${EMAIL}</a>` },
     { method: 'GET', url: visit, headers: ADMIN },
     { method: 'GET', url: visit },
     { method: 'GET', url: visit, headers: { authorization: `Bearer ${ADMIN_TOKEN}x` } },
-    { method: 'OPTIONS', url: visit, headers: { origin: 'https://shop.example', 'access-control-request-method': 'PUT' } },
+    { method: 'OPTIONS', url: visit,
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'PUT' } },
     { method: 'POST', url: '/api/service/', headers: ADMIN, payload: { service_name: BODY_TEXTS[3] } },
     { method: 'GET', url: '/api/service/', headers: ADMIN },
-    { method: 'PATCH', url: `/api/service/${service}/`, headers: ADMIN, payload: { allowed_origins: ['https://shop.example'] } },
-    { method: 'PATCH', url: `/api/service/${service}/`, headers: ADMIN, payload: { allowed_origins: [`https://${email}/`] } },
+    { method: 'PATCH', url: `/api/service/${service}/`, headers: ADMIN,
+      payload: { allowed_origins: ['https://shop.example'] } },
+    { method: 'PATCH', url: `/api/service/${service}/`, headers: ADMIN,
+      payload: { allowed_origins: [`https://${email}/`] } },
     { method: 'DELETE', url: `/api/client/${email}/?service=${service}`, headers: ADMIN },
     { method: 'DELETE', url: `/api/client/${email}/?service=${service}` },
     { method: 'GET', url: `/api/nothing/${email}/` },

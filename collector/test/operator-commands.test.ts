@@ -35,8 +35,10 @@ t.test('service:origins, client:erase and retention are registered and work', { 
       login_time: sql`now() - interval '100 days'` }
   ]).execute()
 
-  const set = await visitlog(url, 'service:origins', String(service.id), 'https://Shop.Example/', 'http://localhost:3000')
-  t.equal(set.stdout, `${service.id}\tCompany1\nallowed origin: https://shop.example\nallowed origin: http://localhost:3000\n`)
+  const set = await visitlog(url, 'service:origins', String(service.id), 'https://Shop.Example/',
+    'http://localhost:3000')
+  t.equal(set.stdout,
+    `${service.id}\tCompany1\nallowed origin: https://shop.example\nallowed origin: http://localhost:3000\n`)
   const shown = await visitlog(url, 'service:origins', String(service.id))
   t.equal(shown.stdout, set.stdout)
   const cleared = await visitlog(url, 'service:origins', String(service.id), '--clear')
@@ -45,7 +47,8 @@ t.test('service:origins, client:erase and retention are registered and work', { 
     { code: 1, stderr: /is not an origin/ })
 
   const erased = await visitlog(url, 'client:erase', 'ann@example.com', '--service', String(service.id))
-  t.equal(erased.stdout, `deleted 1 visits, 0 url logs and 0 button logs of this client in service ${service.id}\n`)
+  t.equal(erased.stdout,
+    `deleted 1 visits, 0 url logs and 0 button logs of this client in service ${service.id}\n`)
   const expired = await visitlog(url, 'retention', '90')
   t.equal(expired.stdout, 'deleted 1 visits, 0 url logs and 0 button logs older than 90 days\n')
   t.match(await failure(visitlog(url, 'retention')), { code: 1, stderr: /give a whole number of days/ })

@@ -30,7 +30,8 @@ async function seed(database: DatabaseHandle, visits: Seed[]) {
     }).execute()
     for (let i = 0; i < (visit.urls ?? 0); i++) {
       await database.db.insertInto('url_log')
-        .values({ session_id: visit.id, url: `https://shop.example/${i}`, is_external_resource: false, event_id: null })
+        .values({ session_id: visit.id, url: `https://shop.example/${i}`, is_external_resource: false,
+          event_id: null })
         .execute()
     }
     for (let i = 0; i < (visit.buttons ?? 0); i++) {
@@ -65,21 +66,25 @@ perDatabase(t, async (t, database) => {
 
     const anonymous = await app.inject({ method: 'DELETE', url })
     t.same([anonymous.statusCode, anonymous.json()], [401, errorBody('ADMIN_TOKEN_REQUIRED')])
-    t.equal((await remainingVisits(database, [visit(1), visit(2)])).length, 2, 'nothing went without the token')
+    t.equal((await remainingVisits(database, [visit(1), visit(2)])).length, 2,
+      'nothing went without the token')
 
     const erased = await app.inject({ method: 'DELETE', url, headers: ADMIN })
     t.equal(erased.statusCode, 200)
     t.same(erased.json(), { success: true, visits: 2, url_logs: 3, button_logs: 2 })
     t.same(await remainingVisits(database, [visit(1), visit(2), visit(3), visit(4)]), [visit(3), visit(4)])
-    const orphans = await database.db.selectFrom('url_log').select('id').where('session_id', 'in', [visit(1), visit(2)])
+    const orphans = await database.db.selectFrom('url_log').select('id').where('session_id', 'in',
+      [visit(1), visit(2)])
       .execute()
     t.same(orphans, [])
 
     const again = await app.inject({ method: 'DELETE', url, headers: ADMIN })
-    t.same(again.json(), { success: true, visits: 0, url_logs: 0, button_logs: 0 }, 'a repeated erasure is harmless')
+    t.same(again.json(), { success: true, visits: 0, url_logs: 0, button_logs: 0 },
+      'a repeated erasure is harmless')
   })
 
-  t.test('an erasure request with a bad email, service or query is refused and deletes nothing', async (t) => {
+  t.test('an erasure request with a bad email, service or query is refused and deletes nothing',
+    async (t) => {
     const { app, service, visit } = await hardenedApp(t, database)
     await seed(database, [{ id: visit(1), service: service.id, email: 'ann@example.com', urls: 1 }])
     const before = await rowCounts(database)
@@ -94,7 +99,8 @@ perDatabase(t, async (t, database) => {
       ['/api/client/ann@example.com/?service=999999', 404, 'SERVICE_NOT_FOUND']
     ]
     for (const [path, status, code] of cases) {
-      const response = await app.inject({ method: 'DELETE', url: path.replace('SERVICE', String(service.id)), headers: ADMIN })
+      const response = await app.inject({ method: 'DELETE', url: path.replace('SERVICE', String(service.id)),
+        headers: ADMIN })
       t.same([response.statusCode, response.json().error.code], [status, code], path)
     }
     t.same(await rowCounts(database), before)
@@ -102,14 +108,17 @@ perDatabase(t, async (t, database) => {
 
   t.test('the client:erase command deletes the same and prints the counts', async (t) => {
     const { service, visit } = await hardenedApp(t, database)
-    await seed(database, [{ id: visit(1), service: service.id, email: 'ann@example.com', urls: 2, buttons: 3 }])
+    await seed(database,
+      [{ id: visit(1), service: service.id, email: 'ann@example.com', urls: 2, buttons: 3 }])
     const { lines, out } = collect()
 
     await clientErase.run(['ANN@example.com', '--service', String(service.id)], { database, out })
     t.same(lines, [`deleted 1 visits, 2 url logs and 3 button logs of this client in service ${service.id}`])
     t.same(await remainingVisits(database, [visit(1)]), [])
-    await t.rejects(clientErase.run(['ann@example.com'], { database, out }), /client:erase <email> --service <id>/)
-    await t.rejects(clientErase.run(['ann@example.com', '--service', '999999'], { database, out }), /no service has id/)
+    const usage = /client:erase <email> --service <id>/
+    await t.rejects(clientErase.run(['ann@example.com'], { database, out }), usage)
+    const unknown = clientErase.run(['ann@example.com', '--service', '999999'], { database, out })
+    await t.rejects(unknown, /no service has id/)
   })
 
   t.test('retention deletes visits that began more than RETENTION_DAYS ago, with their logs', async (t) => {
@@ -131,10 +140,12 @@ perDatabase(t, async (t, database) => {
     await t.rejects(retention.run(['0'], { database, out }), /whole number of days/)
   })
 
-  t.test("the collector's retention pass deletes, logs counts only, and never runs twice at once", async (t) => {
+  t.test("the collector's retention pass deletes, logs counts only, and never runs twice at once",
+    async (t) => {
     const { service, visit } = await hardenedApp(t, database)
     await database.db.deleteFrom('user_session').execute()
-    await seed(database, [{ id: visit(1), service: service.id, email: 'ann@example.com', urls: 1, daysAgo: 8 }])
+    await seed(database,
+      [{ id: visit(1), service: service.id, email: 'ann@example.com', urls: 1, daysAgo: 8 }])
     const logged: unknown[] = []
     const log = { info: (fields: unknown, message: string) => logged.push([fields, message]) }
     const pass = makeRetentionPass(database.db, 7, log as unknown as FastifyBaseLogger)

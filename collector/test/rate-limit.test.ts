@@ -34,10 +34,12 @@ async function storedIp(database: DatabaseHandle, n: number) {
 
 t.test('a client IP over RATE_LIMIT_MAX gets 429 RATE_LIMITED with Retry-After; others do not', async (t) => {
   offset += 100
-  const { app, service } = await hardenedApp(t, database, { rateLimits: { max: 3, windowMs: WINDOW, sessionMax: 0 } })
+  const { app, service } = await hardenedApp(t, database,
+    { rateLimits: { max: 3, windowMs: WINDOW, sessionMax: 0 } })
 
   const statuses = []
-  for (let n = 1; n <= 4; n++) statuses.push((await createVisit(app, service.id, n, '203.0.113.7')).statusCode)
+  for (let n = 1; n <= 4; n++) statuses.push((await createVisit(app, service.id, n,
+    '203.0.113.7')).statusCode)
   t.same(statuses, [201, 201, 201, 429])
 
   const refused = await createVisit(app, service.id, 5, '203.0.113.7')
@@ -46,15 +48,19 @@ t.test('a client IP over RATE_LIMIT_MAX gets 429 RATE_LIMITED with Retry-After; 
   const retryAfter = Number(refused.headers['retry-after'])
   t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter} lies within the one-minute window`)
 
-  t.equal((await createVisit(app, service.id, 6, '198.51.100.2')).statusCode, 201, 'another address is not affected')
-  t.equal((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.7' })).statusCode, 200,
+  t.equal((await createVisit(app, service.id, 6, '198.51.100.2')).statusCode, 201,
+    'another address is not affected')
+  t.equal((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.7' })).statusCode,
+    200,
     'probes are never limited')
   t.equal((await app.inject({ method: 'GET', url: '/readyz', remoteAddress: '203.0.113.7' })).statusCode, 200)
 })
 
-t.test('without TRUST_PROXY, X-Forwarded-For neither changes the bucket nor the stored address', async (t) => {
+t.test('without TRUST_PROXY, X-Forwarded-For neither changes the bucket nor the stored address',
+  async (t) => {
   offset += 100
-  const { app, service } = await hardenedApp(t, database, { rateLimits: { max: 3, windowMs: WINDOW, sessionMax: 0 } })
+  const { app, service } = await hardenedApp(t, database,
+    { rateLimits: { max: 3, windowMs: WINDOW, sessionMax: 0 } })
 
   const statuses = []
   for (let n = 1; n <= 4; n++) {
@@ -72,7 +78,8 @@ t.test('behind a trusted proxy each client has its own bucket and its own stored
   })
   const viaProxy = (n: number, client: string) => createVisit(app, service.id, n, '10.1.2.3', client)
 
-  t.same([(await viaProxy(1, '198.51.100.1')).statusCode, (await viaProxy(2, '198.51.100.1')).statusCode], [201, 201])
+  t.same([(await viaProxy(1, '198.51.100.1')).statusCode, (await viaProxy(2, '198.51.100.1')).statusCode],
+    [201, 201])
   t.equal((await viaProxy(3, '198.51.100.1')).statusCode, 429, 'the first client used its bucket')
   t.equal((await viaProxy(4, '198.51.100.2')).statusCode, 201, 'a second client behind the proxy still sends')
   t.equal(await storedIp(database, 1), '198.51.100.1')
@@ -96,12 +103,14 @@ t.test('with a hop count, an address the client prepends to X-Forwarded-For is i
 
   const direct = await createVisit(app, service.id, 3, '203.0.113.8', '198.51.100.8')
   t.equal(direct.statusCode, 201)
-  t.equal(await storedIp(database, 3), '203.0.113.8', 'a client reaching the collector directly cannot claim an address')
+  t.equal(await storedIp(database, 3), '203.0.113.8',
+    'a client reaching the collector directly cannot claim an address')
 })
 
-t.test('an IPv4-mapped IPv6 address shares the bucket of its IPv4 address; IPv6 counts per /64', async (t) => {
+t.test('an IPv4-mapped address shares the bucket of its IPv4 address; IPv6 counts per /64', async (t) => {
   offset += 100
-  const { app, service } = await hardenedApp(t, database, { rateLimits: { max: 1, windowMs: WINDOW, sessionMax: 0 } })
+  const { app, service } = await hardenedApp(t, database,
+    { rateLimits: { max: 1, windowMs: WINDOW, sessionMax: 0 } })
 
   t.equal((await createVisit(app, service.id, 1, '::ffff:203.0.113.5')).statusCode, 201)
   t.equal((await createVisit(app, service.id, 2, '203.0.113.5')).statusCode, 429)
@@ -114,7 +123,8 @@ t.test('an IPv4-mapped IPv6 address shares the bucket of its IPv4 address; IPv6 
 
 t.test('one visit over RATE_LIMIT_SESSION_MAX gets 429 while other visits go on', async (t) => {
   offset += 100
-  const { app, service } = await hardenedApp(t, database, { rateLimits: { max: 0, windowMs: WINDOW, sessionMax: 2 } })
+  const { app, service } = await hardenedApp(t, database,
+    { rateLimits: { max: 0, windowMs: WINDOW, sessionMax: 2 } })
   await createVisit(app, service.id, 1, '203.0.113.7')
   await createVisit(app, service.id, 2, '203.0.113.7')
   const logUrl = (n: number, path: string) => app.inject({
@@ -130,15 +140,28 @@ t.test('one visit over RATE_LIMIT_SESSION_MAX gets 429 while other visits go on'
   t.ok(Number(refused.headers['retry-after']) >= 1)
   t.equal((await logUrl(2, 'a')).statusCode, 201, 'another visit is not affected')
 
-  const stored = await database.db.selectFrom('url_log').select('url').where('session_id', '=', sessionId(offset + 1)).execute()
-  t.same(stored.map((row) => row.url), ['https://shop.example/a', 'https://shop.example/b'], 'nothing refused was stored')
+  const fromPage = await app.inject({
+    method: 'POST', url: `/api/session/${sessionId(offset + 1)}/url/`,
+      headers: { origin: 'https://shop.example' },
+    payload: { url: 'https://shop.example/d', is_external_resource: false }
+  })
+  t.equal(fromPage.statusCode, 429)
+  t.equal(fromPage.headers['access-control-allow-origin'], 'https://shop.example', 'a page can read the 429')
+  t.equal(fromPage.headers['access-control-expose-headers'], 'Retry-After', 'and its Retry-After')
+
+  const stored = await database.db.selectFrom('url_log').select('url')
+    .where('session_id', '=', sessionId(offset + 1)).execute()
+  t.same(stored.map((row) => row.url), ['https://shop.example/a', 'https://shop.example/b'],
+    'nothing refused was stored')
 })
 
 t.test('a max of 0 turns a limit off', async (t) => {
   offset += 100
-  const { app, service } = await hardenedApp(t, database, { rateLimits: { max: 0, windowMs: WINDOW, sessionMax: 0 } })
+  const { app, service } = await hardenedApp(t, database,
+    { rateLimits: { max: 0, windowMs: WINDOW, sessionMax: 0 } })
 
   const statuses = new Set<number>()
-  for (let n = 1; n <= 30; n++) statuses.add((await createVisit(app, service.id, n, '203.0.113.7')).statusCode)
+  for (let n = 1; n <= 30; n++) statuses.add((await createVisit(app, service.id, n,
+    '203.0.113.7')).statusCode)
   t.same([...statuses], [201])
 })

@@ -2,13 +2,13 @@ import { readAllowedOrigins, setAllowedOrigins } from '../../collector/db/origin
 import { parseAllowedOrigins } from '../../collector/origins.js'
 import type { Command } from './types.js'
 
-const USAGE = 'service:origins <service_id> [<origin> ... | --clear]'
+const USAGE = 'service:origins <id> [origin...]'
 
 /** Shows or replaces the browser origins allowed to write for a service (CORS, issue 7). */
 export const serviceOrigins: Command = {
   name: 'service:origins',
   usage: USAGE,
-  summary: 'show or set the origins allowed to send (an empty list allows any origin)',
+  summary: 'show or set the browser origins allowed to send; --clear allows any',
   async run(args, { database, out }) {
     const [idText, ...rest] = args
     const serviceId = Number(idText)

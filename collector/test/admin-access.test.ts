@@ -1,0 +1,89 @@
+import t from 'tap'
+import type { FastifyInstance, HTTPMethods } from 'fastify'
+import { errorBody } from '../errors.js'
+import { ADMIN, ADMIN_TOKEN } from './app.js'
+import { openTestDatabase } from './databases.js'
+import { hardenedApp } from './hardening.js'
+
+interface Route {
+  method: HTTPMethods
+  path: string
+}
+
+/**
+ * Public on purpose: what browsers send (visit create, update, logs, under /api/session/ and
+ * only with POST or PUT), health probes, and the runtime script. Everything else is the
+ * operator's and needs the admin token; a new route is covered by this test without editing it.
+ */
+function isPublic({ method, path }: Route) {
+  if (path === '/healthz/' || path === '/readyz/' || path.startsWith('/assets/')) return true
+  return (method === 'POST' || method === 'PUT') && path.startsWith('/api/session/')
+}
+
+/** Every route of the app, read from Fastify's own route tree (depth is four columns a level). */
+function routesOf(app: FastifyInstance): Route[] {
+  const routes: Route[] = []
+  const parents: string[] = []
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│├└─\s]*)(\S+)(?: \(([^)]*)\))?$/.exec(line)
+    if (!match) continue
+    const depth = match[1].length / 4
+    parents.length = depth
+    const path = `${parents.join('')}${match[2]}`
+    parents.push(match[2])
+    for (const method of (match[3] ?? '').split(', ').filter(Boolean)) {
+      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method: method as HTTPMethods,
+        path: `${path}/` })
+    }
+  }
+  return routes
+}
+
+const EMAIL = 'reader.test@example.com'
+
+t.test('every endpoint but the public ones answers 401 without the admin token', async (t) => {
+  const database = await openTestDatabase(t, 'pglite')
+  const { app, service, visit } = await hardenedApp(t, database)
+  const created = await app.inject({
+    method: 'POST', url: '/api/session/', headers: { 'user-agent': 'ReaderTestAgent/1.0' },
+    payload: { email: EMAIL, service: service.id, session_id: visit(1) }
+  })
+  t.equal(created.statusCode, 201)
+  await app.ready()
+  const fill = (path: string) => path
+    .replace(':session_id', visit(1)).replace(':id', String(service.id)).replace(':email',
+      encodeURIComponent(EMAIL))
+    .replace(/\/\/$/, '/')
+
+  const routes = routesOf(app)
+  t.ok(routes.some((route) => route.method === 'GET' && route.path === '/api/session/:session_id/'),
+    'routes are read')
+  for (const route of routes) {
+    const response = await app.inject({
+      method: route.method, url: fill(route.path), headers: { origin: 'https://shop.example' }, payload: {}
+    })
+    t.notOk(response.body.includes(EMAIL) || response.body.includes('ReaderTestAgent'),
+      `${route.method} ${route.path} shows nothing of the visit without the token`)
+  }
+  const withToken = await app.inject({ method: 'GET', url: `/api/session/${visit(1)}/`, headers: ADMIN })
+  t.match(withToken.body, EMAIL, 'while the token reads it')
+
+  const wrongTokens = [
+    {},
+    { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}x` },
+    { authorization: `Bearer ${ADMIN_TOKEN}${ADMIN_TOKEN}` },
+    { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+    { authorization: ADMIN_TOKEN }
+  ]
+  for (const route of routes.filter((candidate) => !isPublic(candidate))) {
+    for (const headers of wrongTokens) {
+      const response = await app.inject({ method: route.method,
+        url: `${fill(route.path)}?service=${service.id}`, headers })
+      t.same([response.statusCode, response.json()], [401, errorBody('ADMIN_TOKEN_REQUIRED')],
+        `${route.method} ${route.path} with ${JSON.stringify(Object.keys(headers))}`)
+    }
+    const admitted = await app.inject({ method: route.method,
+      url: `${fill(route.path)}?service=${service.id}`, headers: ADMIN })
+    t.not(admitted.statusCode, 401, `${route.method} ${route.path} with the token`)
+  }
+})
