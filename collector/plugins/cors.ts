@@ -56,14 +56,24 @@ function isPublicWrite(method: string, url: string) {
   return WRITE_METHODS.has(method) && PUBLIC_PATH.test(url)
 }
 
-/** The service a write is for: named in the body of a create, else the visit's own. */
+/**
+ * The service a write is for: named in the body of a create (or in a batch's create item),
+ * else the visit's own.
+ */
 async function serviceOf(request: FastifyRequest, policy: OriginPolicy) {
-  const service = (request.body as { service?: unknown } | undefined)?.service
+  const body = request.body as { service?: unknown, items?: unknown } | undefined
+  const service = body?.service ?? serviceOfBatchCreate(body?.items)
   if (typeof service === 'number') return service
 
   const sessionId = (request.params as { session_id?: unknown } | undefined)?.session_id
   if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) return undefined
   return policy.serviceOfSession(sessionId.toLowerCase())
+}
+
+function serviceOfBatchCreate(items: unknown) {
+  if (!Array.isArray(items)) return undefined
+  const create = items.find((item) => (item as { type?: unknown } | null)?.type === 'create')
+  return (create as { service?: unknown } | undefined)?.service
 }
 
 function refuse(reply: FastifyReply): never {

@@ -5,14 +5,14 @@ import { clientClock } from '../client-time.js'
 import type { AppContext, TypedApp } from '../context.js'
 import { isConnectionError } from '../db/pg-errors.js'
 import { CollectorError, errorBody } from '../errors.js'
-import { normalizeIp } from '../ip-address.js'
+import { normalizeIp, truncateIp } from '../ip-address.js'
 
 /**
  * Several actions of one visit in one request, each answered on its own and applied in order.
  * Once the database stops answering, the rest are answered 503 unapplied; a batch of which
  * nothing could be applied for that reason answers 503 as a whole (with Retry-After).
  */
-export function batchRoutes({ database, clockSkewMs }: AppContext) {
+export function batchRoutes({ database, clockSkewMs, ipTruncate }: AppContext) {
   return async function routes(app: TypedApp) {
     app.post('/api/session/:session_id/batch/', {
       schema: {
@@ -22,11 +22,12 @@ export function batchRoutes({ database, clockSkewMs }: AppContext) {
       }
     }, async (request) => {
       const { items, sent_at, dropped } = request.body
+      const address = normalizeIp(request.ip)
       const target: ItemTarget = {
         db: database.db,
         sessionId: request.params.session_id.toLowerCase(),
         clock: clientClock(sent_at, Date.now()),
-        ipAddress: normalizeIp(request.ip),
+        ipAddress: address && ipTruncate ? truncateIp(address) : address,
         userAgent: request.headers['user-agent'],
         clockSkewMs
       }
