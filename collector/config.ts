@@ -30,7 +30,7 @@ export interface RateLimitConfig {
   sessionMax: number
 }
 
-const DEFAULTS = {
+export const CONFIG_DEFAULTS = {
   HOST: '127.0.0.1',
   PORT: '8080',
   DATA_DIR: './data',
@@ -58,8 +58,8 @@ export class ConfigError extends Error {
   }
 }
 
-function integer(env: NodeJS.ProcessEnv, name: keyof typeof DEFAULTS, min: number, max: number) {
-  const raw = env[name] ?? DEFAULTS[name]
+function integer(env: NodeJS.ProcessEnv, name: keyof typeof CONFIG_DEFAULTS, min: number, max: number) {
+  const raw = env[name] ?? CONFIG_DEFAULTS[name]
   const value = Number(raw)
   if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
     throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`)
@@ -93,7 +93,7 @@ function logLevel(raw: string) {
 }
 
 function duration(env: NodeJS.ProcessEnv, name: 'RATE_LIMIT_WINDOW', min: number, max: number) {
-  const raw = env[name] || DEFAULTS[name]
+  const raw = env[name] || CONFIG_DEFAULTS[name]
   const ms = parseDuration(raw)
   if (ms === undefined || ms < min || ms > max) {
     throw new ConfigError(name, `must be a duration from ${min} ms to ${max / 3_600_000} hours, `
@@ -103,7 +103,7 @@ function duration(env: NodeJS.ProcessEnv, name: 'RATE_LIMIT_WINDOW', min: number
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: 'IP_TRUNCATE' | 'DEMO') {
-  const raw = env[name] ?? DEFAULTS[name]
+  const raw = env[name] ?? CONFIG_DEFAULTS[name]
   const value = parseSwitch(raw)
   if (value === undefined) throw new ConfigError(name, `must be on or off, got "${raw}"`)
   return value
@@ -116,15 +116,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   return {
-    host: env.HOST || DEFAULTS.HOST,
+    host: env.HOST || CONFIG_DEFAULTS.HOST,
     port: integer(env, 'PORT', 0, 65535),
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.DATA_DIR || DEFAULTS.DATA_DIR,
+    dataDir: env.DATA_DIR || CONFIG_DEFAULTS.DATA_DIR,
     adminToken: token || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !token,
     bodyLimit: integer(env, 'BODY_LIMIT', 1024, 10 * 1024 * 1024),
-    trustProxy: trustProxy(env.TRUST_PROXY ?? DEFAULTS.TRUST_PROXY),
-    logLevel: logLevel(env.LOG_LEVEL || DEFAULTS.LOG_LEVEL),
+    trustProxy: trustProxy(env.TRUST_PROXY ?? CONFIG_DEFAULTS.TRUST_PROXY),
+    logLevel: logLevel(env.LOG_LEVEL || CONFIG_DEFAULTS.LOG_LEVEL),
     clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000,
     demo: onOff(env, 'DEMO'),
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 1000),

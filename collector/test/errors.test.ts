@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { CONFIG_DEFAULTS } from '../config.js'
 import { ERRORS } from '../errors.js'
 
 /** Rows of the README's error table: | `CODE` | status | meaning | */
@@ -17,4 +18,11 @@ t.test('every error code is documented in the README with its status, and nothin
 t.test('client mistakes are 4xx; 5xx is only for our own faults and outages', async (t) => {
   const fiveHundreds = Object.entries(ERRORS).filter(([, error]) => error.status >= 500).map(([code]) => code)
   t.same(fiveHundreds.sort(), ['DATABASE_UNAVAILABLE', 'INTERNAL', 'RUNTIME_NOT_BUILT'])
+})
+
+t.test('every configuration variable has a row in the README', async (t) => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  const documented = [...readme.matchAll(/^\| `([A-Z_]+)` \| [^|]+ \| [^|]+\|$/gm)].map((row) => row[1])
+  const variables = [...Object.keys(CONFIG_DEFAULTS), 'DATABASE_URL', 'ADMIN_TOKEN'].sort()
+  t.same(documented.filter((name) => variables.includes(name)).sort(), variables)
 })
