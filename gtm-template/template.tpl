@@ -239,6 +239,7 @@ const CACHE_TOKEN = 'visitlog-runtime-v1';
 const CONSENT_TYPE = 'analytics_storage';
 const HELD_KEY = 'visitlogHeld';
 const LISTENING_KEY = 'visitlogConsentListening';
+const LAST_PAGE_KEY = 'visitlogLastPage';
 const MAX_TEXT = 4000;
 const MAX_URL = 8192;
 const MAX_ANCESTORS = 6;
@@ -298,8 +299,7 @@ function buildCommand(action) {
     debug: data.debug === true
   };
   if (action === 'page') {
-    base.url = clean(getUrl(), MAX_URL);
-    return base;
+    return pageCommand(base);
   }
   if (action === 'end') {
     return base;
@@ -314,6 +314,19 @@ function buildCommand(action) {
     return buttonCommand(base);
   }
   return INVALID;
+}
+
+// Sites often call history.replaceState with the address they are already on, and GTM reports
+// that as a history change: the same address twice in a row is one page.
+function pageCommand(base) {
+  const url = clean(getUrl(), MAX_URL);
+  if (url === templateStorage.getItem(LAST_PAGE_KEY)) {
+    log('same page as the last one logged: nothing is sent');
+    return undefined;
+  }
+  templateStorage.setItem(LAST_PAGE_KEY, url);
+  base.url = url;
+  return base;
 }
 
 function withFlag(base, flag) {
@@ -434,11 +447,12 @@ function collectorOrigin(value) {
   if (!url || !url.hostname) {
     return '';
   }
+  const scheme = makeString(url.protocol).split(':')[0].toLowerCase();
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+  if (scheme !== 'https' && !(local && scheme === 'http')) {
     return '';
   }
-  return url.protocol + '//' + url.host;
+  return scheme + '://' + url.host;
 }
 
 // Trims, collapses runs of whitespace to one space and bounds the length; '' for no value.
@@ -738,9 +752,26 @@ scenarios:
 - name: A trailing slash or a path after the collector origin is dropped
   code: |-
     runCode(dataWith({ action: 'end', collectorUrl: 'https://collector.example.com:8443/' }));
+    runCode(dataWith({ action: 'end', collectorUrl: ' https://collector.example.com/visitlog/ ' }));
 
     assertThat(pushed[0].collector).isEqualTo('https://collector.example.com:8443');
     assertThat(injected[0].url).isEqualTo('https://collector.example.com:8443/assets/v1/vl.js');
+    assertThat(pushed[1].collector).isEqualTo('https://collector.example.com');
+- name: A history change to the address already logged is not a new page
+  code: |-
+    let url = 'https://www.example.com/a';
+    mock('getUrl', () => url);
+
+    runCode(dataWith({ action: 'page' }));
+    runCode(dataWith({ action: 'page' }));
+    url = 'https://www.example.com/b';
+    runCode(dataWith({ action: 'page' }));
+    url = 'https://www.example.com/a';
+    runCode(dataWith({ action: 'page' }));
+
+    assertThat(pushed.map((command) => command.url)).isEqualTo(['https://www.example.com/a',
+      'https://www.example.com/b', 'https://www.example.com/a']);
+    assertApi('gtmOnFailure').wasNotCalled();
 - name: A link click reads the link's URL and text from the data layer
   code: |-
     dataLayer['gtm.elementUrl'] = 'https://platform.example.com/login';
@@ -922,7 +953,7 @@ scenarios:
     mock('addConsentListener', () => { listeners = listeners + 1; });
 
     runCode(dataWith({ action: 'page' }));
-    runCode(dataWith({ action: 'page' }));
+    runCode(dataWith({ action: 'flag', flag: 'is_click_contacts' }));
     runCode(dataWith({ action: 'end' }));
 
     assertThat(listeners).isEqualTo(1);
@@ -1054,5 +1085,7 @@ tag injects from the collector's origin (/assets/v1/vl.js, once per page, with a
   wait in templateStorage (this page's memory) and go out in order when it is granted.
 - The command is queued before the runtime is injected; a failed injection fails the tag but the
   queued command stays for a later successful load on the same page.
+- A page command for the address logged last on this page is skipped: routers call
+  replaceState with the current address and GTM reports each call as a history change.
 - logToConsole runs only in GTM preview and debug mode (logging permission "debug").
 - The Terms of Service section is left out; GTM adds it when the template is saved.

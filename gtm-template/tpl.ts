@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SECTIONS, type SectionName } from './tpl-sections.js'
+
+export * from './tpl-sections.js'
 
 export const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'template')
 export const GENERIC_TPL_PATH = join(dirname(fileURLToPath(import.meta.url)), 'template.tpl')
@@ -11,17 +14,6 @@ export const GENERIC_TPL_PATH = join(dirname(fileURLToPath(import.meta.url)), 't
 export const GENERIC_COLLECTOR = 'https://collector.example.com'
 /** Stands for the collector origin in permissions.json until a build fills it in. */
 export const ORIGIN_PLACEHOLDER = '__COLLECTOR_ORIGIN__'
-
-export const SECTIONS = [
-  'INFO',
-  'TEMPLATE_PARAMETERS',
-  'SANDBOXED_JS_FOR_WEB_TEMPLATE',
-  'WEB_PERMISSIONS',
-  'TESTS',
-  'NOTES'
-] as const
-export type SectionName = (typeof SECTIONS)[number]
-export type TplSections = Partial<Record<string, string>>
 
 export interface TemplateSources {
   info: string
@@ -91,40 +83,6 @@ export function assembleTpl(sources: TemplateSources, options: AssembleOptions =
 /** The generic template.tpl text, as committed (collector.example.com). */
 export function buildGenericTpl(dir = TEMPLATE_DIR): string {
   return assembleTpl(readSources(dir))
-}
-
-/** Splits a .tpl into its sections by the `___NAME___` header lines; bodies are trimmed. */
-export function parseTpl(text: string): TplSections {
-  const sections: TplSections = {}
-  let current: string | undefined
-  let lines: string[] = []
-  const flush = () => {
-    if (current) sections[current] = lines.join('\n').trim()
-  }
-  for (const line of text.split(/\r?\n/)) {
-    const header = /^___([A-Z_]+)___\s*$/.exec(line)
-    if (header) {
-      flush()
-      current = header[1]
-      lines = []
-    } else {
-      lines.push(line)
-    }
-  }
-  flush()
-  return sections
-}
-
-/** One section's body; throws when the .tpl lacks it. */
-export function section(text: string, name: SectionName): string {
-  const body = parseTpl(text)[name]
-  if (body === undefined) throw new Error(`the template has no ___${name}___ section`)
-  return body
-}
-
-/** The sandboxed JavaScript of a .tpl: the body of the function GTM runs with `data`. */
-export function sandboxedCode(text: string): string {
-  return section(text, 'SANDBOXED_JS_FOR_WEB_TEMPLATE')
 }
 
 function pretty(json: string): string {

@@ -1,7 +1,9 @@
 // The checker itself: planted constructs the sandbox refuses must be reported with their line,
 // and every require must have its permission.
 import t from 'tap'
-import { readSources } from '../tpl.js'
+import { assembleTpl, readSources } from '../tpl.js'
+import { checkTemplate } from './index.js'
+import { checkParameters } from './parameters.js'
 import { checkPermissions } from './permissions.js'
 import { checkSyntax } from './syntax.js'
 
@@ -132,4 +134,63 @@ t.test('the template code and its permissions pass the checker', async (t) => {
     syntax.queueKeys.map((use) => use.key),
     ['visitlogQueue']
   )
+})
+
+t.test(
+  'a whole .tpl: a planted regex fails it, a data.x without a field and a shuffled require block are named',
+  async (t) => {
+    const sources = readSources()
+    const code = sources.code
+      .replace("const addConsentListener = require('addConsentListener');\n", '')
+      .replace(
+        "const templateStorage = require('templateStorage');",
+        "const templateStorage = require('templateStorage');\n" +
+          "const addConsentListener = require('addConsentListener');"
+      )
+      .replace(
+        'const email = clean(data.email, 320);',
+        'const email = clean(data.mail, 320).split(/ /)[0];'
+      )
+    const report = checkTemplate(assembleTpl({ ...sources, code }))
+    t.equal(report.ok, false)
+    t.same(
+      report.findings.map((f) => [f.severity, f.where, f.message]),
+      [
+        ['error', 'code', 'regex literals are not supported: use indexOf, split and join'],
+        ['warning', 'code', "require('addConsentListener') is out of alphabetical order"],
+        ['error', 'parameters', 'the code reads data.mail but no field is named "mail"']
+      ]
+    )
+  }
+)
+
+t.test('fields: duplicates, enabling conditions, regexes and defaults are checked', async (t) => {
+  const parameters = JSON.stringify([
+    { type: 'TEXT', name: 'url', valueValidators: [{ type: 'REGEX', args: ['^(https'] }] },
+    { type: 'TEXT', name: 'url' },
+    { type: 'SELECT', name: 'mode', defaultValue: 'c', selectItems: [{ value: 'a' }, { value: 'b' }] },
+    {
+      type: 'GROUP',
+      name: 'more',
+      subParams: [
+        {
+          type: 'TEXT',
+          name: 'note',
+          enablingConditions: [{ paramName: 'missing', paramValue: 'x', type: 'EQUALS' }]
+        }
+      ]
+    }
+  ])
+  const messages = checkParameters('data.url; data.note; data.gtmOnSuccess(); data.other;', parameters)
+  t.same(
+    messages.map((f) => f.message),
+    [
+      'two fields are named "url"',
+      'the code reads data.other but no field is named "other"',
+      'url: the REGEX validator does not compile',
+      'mode: the default "c" is not one of its choices',
+      'note is enabled by "missing", which is no field'
+    ]
+  )
+  t.same(checkParameters(readSources().code, readSources().parameters), [])
 })

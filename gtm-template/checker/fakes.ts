@@ -40,8 +40,8 @@ export function fakeApis(state: FakeState): Record<string, unknown> {
     copyFromDataLayer: () => undefined,
     copyFromWindow: (key: string) => state.window[key],
     createQueue: (key: string) => {
-      if (!Array.isArray(state.window[key])) state.window[key] = []
-      return (value: unknown) => (state.window[key] as unknown[]).push(value)
+      if (state.window[key] === undefined) state.window[key] = []
+      return (value: unknown) => (state.window[key] as { push?: Fn } | undefined)?.push?.(value)
     },
     decodeUri: decodeURI,
     decodeUriComponent: decodeURIComponent,

@@ -1,6 +1,7 @@
 // Checks a whole .tpl: sections, sandbox syntax of the code and of the tests, permissions for
 // every require, fields for every data.x, then runs every ___TESTS___ scenario.
 import { ORIGIN_PLACEHOLDER, parseTpl, SECTIONS } from '../tpl.js'
+import { checkParameters } from './parameters.js'
 import { checkPermissions } from './permissions.js'
 import { parseTests, runScenarios, type ScenarioResult } from './runner.js'
 import { checkSyntax, TEST_GLOBALS, type Finding } from './syntax.js'
@@ -30,7 +31,8 @@ export function checkTemplate(tplText: string): TemplateReport {
   if ((sections.WEB_PERMISSIONS ?? '').includes(ORIGIN_PLACEHOLDER)) {
     add('permissions', [error(`${ORIGIN_PLACEHOLDER} was not replaced by a collector origin`)])
   }
-  add('parameters', fieldFindings(code, sections.TEMPLATE_PARAMETERS ?? '[]'))
+  add('code', requireOrderFindings(syntax.requires))
+  add('parameters', checkParameters(code, sections.TEMPLATE_PARAMETERS ?? '[]'))
 
   let scenarios: ScenarioResult[] = []
   try {
@@ -48,25 +50,15 @@ export function checkTemplate(tplText: string): TemplateReport {
   return { findings, scenarios, ok }
 }
 
-/** Every data.name the code reads must be a field (gtmOnSuccess and gtmOnFailure come from GTM). */
-function fieldFindings(code: string, parametersJson: string): Finding[] {
-  let fields: Set<string>
-  try {
-    fields = new Set(fieldNames(JSON.parse(parametersJson)))
-  } catch (problem) {
-    return [error(`parameters are not valid JSON: ${(problem as Error).message}`)]
-  }
-  const used = new Set([...code.matchAll(/\bdata\.([A-Za-z_$][\w$]*)/g)].map((match) => match[1]))
-  return [...used]
-    .filter((name) => name !== 'gtmOnSuccess' && name !== 'gtmOnFailure' && !fields.has(name))
-    .map((name) => error(`the code reads data.${name} but no field is named "${name}"`))
-}
-
-function fieldNames(parameters: Array<{ name?: string; subParams?: unknown[] }>): string[] {
-  return parameters.flatMap((parameter) => [
-    ...(parameter.name ? [parameter.name] : []),
-    ...fieldNames((parameter.subParams ?? []) as typeof parameters)
-  ])
+/** The project's style: the require block is in alphabetical order (a warning, GTM does not mind). */
+function requireOrderFindings(requires: Array<{ name: string; line: number }>): Finding[] {
+  const names = requires.map((entry) => entry.name.toLowerCase())
+  const index = names.findIndex((name, i) => i > 0 && name < names[i - 1])
+  if (index === -1) return []
+  const { name, line } = requires[index]
+  return [
+    { severity: 'warning', line, column: 0, message: `require('${name}') is out of alphabetical order` }
+  ]
 }
 
 function error(message: string): Finding {

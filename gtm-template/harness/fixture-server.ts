@@ -13,12 +13,21 @@ export interface FixtureServer {
   close(): Promise<void>
 }
 
-export type ContainerOverrides = Partial<Omit<ContainerOptions, 'templateText' | 'collector'>>
+export interface FixtureOptions {
+  /** Container options besides the template and collector (service 3 by default). */
+  container?: Partial<Omit<ContainerOptions, 'templateText' | 'collector'>>
+  /** The collector origin to build for; default this server's own origin. */
+  collector?: string
+  /** Script served at /assets/v1/vl.js; default a stand-in that counts loads in window.runtimeLoads. */
+  runtime?: string
+}
 
-/** Serves pages by path; the runtime stand-in counts its loads in window.runtimeLoads. */
+const RUNTIME_STAND_IN = 'window.runtimeLoads = (window.runtimeLoads || 0) + 1;'
+
+/** Serves the pages by path, plus /gtm-harness.js, /template.tpl, /container.json and the runtime. */
 export async function startFixtureServer(
   pages: Record<string, string>,
-  overrides: ContainerOverrides = {}
+  options: FixtureOptions = {}
 ): Promise<FixtureServer> {
   const harness = await buildHarness()
   const files = new Map<string, { type: string; body: string }>()
@@ -36,14 +45,15 @@ export async function startFixtureServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  const templateText = assembleTpl(readSources(), { collector: origin })
-  const container = buildContainer({ service: 3, ...overrides, templateText, collector: origin })
+  const collector = options.collector ?? origin
+  const templateText = assembleTpl(readSources(), { collector })
+  const container = buildContainer({ service: 3, ...options.container, templateText, collector })
   files.set('/gtm-harness.js', { type: 'text/javascript', body: harness })
   files.set('/template.tpl', { type: 'text/plain', body: templateText })
   files.set('/container.json', { type: 'application/json', body: JSON.stringify(container) })
   files.set('/assets/v1/vl.js', {
     type: 'text/javascript',
-    body: 'window.runtimeLoads = (window.runtimeLoads || 0) + 1;'
+    body: options.runtime ?? RUNTIME_STAND_IN
   })
 
   return {

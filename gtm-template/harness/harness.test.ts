@@ -40,11 +40,30 @@ ${HARNESS}
 <a id="docs" href="/docs">Docs</a>
 <script>document.addEventListener('click', (event) => event.preventDefault())</script>`
 
+const MANUAL_PAGE = `<!doctype html><meta charset="utf-8"><title>Manual</title>
+<script>window.dataLayer = [{ user_email: 'client@example.com' }]</script>
+<script src="/gtm-harness.js"></script>
+<button id="keep">Keep</button><button id="skip" class="skip">Skip</button>`
+
+const CONTROLS_PAGE = `<!doctype html><meta charset="utf-8"><title>Controls</title>
+<script>window.dataLayer = [{ user_email: 'client@example.com' }]</script>
+${HARNESS}
+<button id="close" aria-label="Close the chat">
+  <span class="x" style="display:inline-block;width:9px;height:9px"></span></button>
+<form onsubmit="return false"><input id="go" type="button" value="Go   on"></form>
+<div role="button" id="card"><b>Gold</b>
+  card</div>`
+
 let server: FixtureServer
 let browser: Browser
 
 t.before(async () => {
-  server = await startFixtureServer({ '/cabinet/password': ACCOUNT_PAGE, '/consent': CONSENT_PAGE })
+  server = await startFixtureServer({
+    '/cabinet/password': ACCOUNT_PAGE,
+    '/consent': CONSENT_PAGE,
+    '/manual': MANUAL_PAGE,
+    '/controls': CONTROLS_PAGE
+  })
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
 })
 
@@ -104,19 +123,22 @@ t.test('page view, button, link, form, custom event and history change reach the
 
   await page.evaluate(() => (window as any).dataLayer.push({ event: 'password_changed' }))
   await page.evaluate(() => history.pushState({}, '', '/contacts'))
+  await page.evaluate(() => history.replaceState({ router: 1 }, '', '/contacts'))
   await page.evaluate(() => (window as any).dataLayer.push({ event: 'logout' }))
   t.same(
-    (await queue(page, 12)).slice(8),
+    (await queue(page, 13)).slice(8),
     [
       command({ command: 'flag', flag: 'is_change_password' }),
       command({ command: 'page', url: `${server.origin}/contacts` }),
       command({ command: 'flag', flag: 'is_click_contacts' }),
+      command({ command: 'flag', flag: 'is_click_contacts' }),
       command({ command: 'end' })
     ],
-    'a custom event, a history change and a logout event are logged in order'
+    'custom event, history change (a same-address replaceState is no new page), logout'
   )
 
   await page.waitForFunction(() => (window as any).runtimeLoads === 1)
+  t.equal(server.runtimeRequests(), 1, 'the runtime is requested once')
   t.equal(await page.locator('script[src$="/assets/v1/vl.js"]').count(), 1, 'the runtime is injected once')
   const statuses = await page.evaluate(() =>
     (window as any).visitlogHarness.firings.map((f: any) => f.status)
@@ -142,5 +164,91 @@ t.test('commands wait for analytics consent and are released in order', async (t
     ],
     'the held page and link commands go out in order'
   )
+  await page.close()
+})
+
+t.test('a hand-made container: negated conditions, and permissions enforced from the .tpl', async (t) => {
+  const page = await browser.newPage()
+  await page.goto(`${server.origin}/manual`)
+  const firings = await page.evaluate(async () => {
+    const container = await (await fetch('/container.json')).json()
+    const tpl = await (await fetch('/template.tpl')).text()
+    const version = container.containerVersion
+    const template = version.tag[0]
+    const param = (key: string, value: string) => ({ type: 'TEMPLATE', key, value })
+    const tag = (name: string, trigger: string, collector: string) => ({
+      ...template,
+      name,
+      firingTriggerId: [trigger],
+      parameter: [
+        param('collectorUrl', collector),
+        param('serviceId', '3'),
+        param('action', 'button'),
+        param('email', '{{Visitlog - user email}}'),
+        { type: 'BOOLEAN', key: 'consentCheck', value: 'true' }
+      ]
+    })
+    version.trigger = [
+      {
+        triggerId: '1',
+        name: 'not skip',
+        type: 'CLICK',
+        filter: [
+          {
+            type: 'CONTAINS',
+            parameter: [
+              { type: 'TEMPLATE', key: 'arg0', value: '{{Click Classes}}' },
+              { type: 'TEMPLATE', key: 'arg1', value: 'skip' },
+              { type: 'BOOLEAN', key: 'negate', value: 'true' }
+            ]
+          }
+        ]
+      }
+    ]
+    version.tag = [tag('allowed', '1', location.origin), tag('elsewhere', '1', 'https://evil.example')]
+    ;(window as any).visitlogHarness.start({ container, tpl })
+    document.getElementById('skip')!.click()
+    document.getElementById('keep')!.click()
+    return (window as any).visitlogHarness.firings
+  })
+  t.same(
+    firings.map((f: any) => [f.tag, f.event]),
+    [
+      ['allowed', 'gtm.click'],
+      ['elsewhere', 'gtm.click']
+    ],
+    'the negated condition skips the .skip button and fires for the other'
+  )
+  t.equal(firings[1].status, 'exception')
+  t.equal(firings[1].error, 'permission denied: inject_script https://evil.example/assets/v1/vl.js')
+  t.same(
+    await queue(page, 2),
+    [
+      command({ command: 'button', text: 'Keep', url: `${server.origin}/manual` }),
+      command({
+        command: 'button',
+        text: 'Keep',
+        url: `${server.origin}/manual`,
+        collector: 'https://evil.example'
+      })
+    ],
+    'the command is queued before the refused injection, as the template intends'
+  )
+  await page.close()
+})
+
+t.test('aria-label, an input value and role="button" are read from the real DOM', async (t) => {
+  const page = await browser.newPage()
+  const url = `${server.origin}/controls`
+  await page.goto(url)
+  await queue(page, 1)
+  await page.click('#close .x')
+  await page.click('#go')
+  await page.click('#card b')
+  t.same((await queue(page, 4)).slice(1), [
+    command({ command: 'button', text: 'Close the chat', url }),
+    command({ command: 'button', text: 'Go on', url }),
+    command({ command: 'button', text: 'Gold card', url })
+  ])
   await page.close()
 })

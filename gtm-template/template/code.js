@@ -18,6 +18,7 @@ const CACHE_TOKEN = 'visitlog-runtime-v1';
 const CONSENT_TYPE = 'analytics_storage';
 const HELD_KEY = 'visitlogHeld';
 const LISTENING_KEY = 'visitlogConsentListening';
+const LAST_PAGE_KEY = 'visitlogLastPage';
 const MAX_TEXT = 4000;
 const MAX_URL = 8192;
 const MAX_ANCESTORS = 6;
@@ -77,8 +78,7 @@ function buildCommand(action) {
     debug: data.debug === true
   };
   if (action === 'page') {
-    base.url = clean(getUrl(), MAX_URL);
-    return base;
+    return pageCommand(base);
   }
   if (action === 'end') {
     return base;
@@ -93,6 +93,19 @@ function buildCommand(action) {
     return buttonCommand(base);
   }
   return INVALID;
+}
+
+// Sites often call history.replaceState with the address they are already on, and GTM reports
+// that as a history change: the same address twice in a row is one page.
+function pageCommand(base) {
+  const url = clean(getUrl(), MAX_URL);
+  if (url === templateStorage.getItem(LAST_PAGE_KEY)) {
+    log('same page as the last one logged: nothing is sent');
+    return undefined;
+  }
+  templateStorage.setItem(LAST_PAGE_KEY, url);
+  base.url = url;
+  return base;
 }
 
 function withFlag(base, flag) {
@@ -213,11 +226,12 @@ function collectorOrigin(value) {
   if (!url || !url.hostname) {
     return '';
   }
+  const scheme = makeString(url.protocol).split(':')[0].toLowerCase();
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+  if (scheme !== 'https' && !(local && scheme === 'http')) {
     return '';
   }
-  return url.protocol + '//' + url.host;
+  return scheme + '://' + url.host;
 }
 
 // Trims, collapses runs of whitespace to one space and bounds the length; '' for no value.

@@ -51,8 +51,8 @@ function listenForHistory(push: Push): void {
   let oldUrl = location.href
   let oldState: unknown = history.state
   const changed = (source: string, state: unknown) => {
+    // Like GTM, every call counts, even one that keeps the address (routers often do that).
     const newUrl = location.href
-    if (newUrl === oldUrl && source !== 'popstate') return
     push({
       event: 'gtm.historyChange-v2',
       'gtm.historyChangeSource': source,

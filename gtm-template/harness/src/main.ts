@@ -1,5 +1,6 @@
 // A small stand-in for GTM's web container: runs a custom template's sandboxed code for the tags
 // and triggers of an exported container, in a real page. See ../README.md for the contract.
+import { parseTpl } from '../../tpl-sections.js'
 import { listenForAutoEvents } from './auto-events.js'
 import { DataLayerModel } from './data-layer.js'
 import { parsePermissions, type Permissions } from './permissions.js'
@@ -48,9 +49,10 @@ export function start(options: StartOptions): void {
 
   const version = containerVersion(options.container)
   const tplText = options.tpl ?? version.customTemplate?.[0]?.templateData
-  const code = options.code ?? (tplText ? tplSection(tplText, 'SANDBOXED_JS_FOR_WEB_TEMPLATE') : undefined)
+  const sections = tplText ? parseTpl(tplText) : {}
+  const code = options.code ?? sections.SANDBOXED_JS_FOR_WEB_TEMPLATE
   if (!code) throw new Error('no sandboxed code: pass code, tpl, or a container with a customTemplate')
-  const permissionsText = options.code || !tplText ? undefined : tplSection(tplText, 'WEB_PERMISSIONS')
+  const permissionsText = options.code ? undefined : sections.WEB_PERMISSIONS
   const permissions = permissionsText ? parsePermissions(permissionsText) : undefined
   const run = new Function('data', 'require', code) as TemplateFunction
 
@@ -203,14 +205,6 @@ function whenDocument(
 ) {
   if (ready()) setTimeout(fire, 0)
   else target.addEventListener(event, fire, { once: true })
-}
-
-function tplSection(text: string, name: string): string | undefined {
-  const start = text.indexOf(`___${name}___`)
-  if (start === -1) return undefined
-  const body = text.slice(start + name.length + 6)
-  const next = body.search(/^___[A-Z_]+___\s*$/m)
-  return (next === -1 ? body : body.slice(0, next)).trim()
 }
 
 const harness = { start, load, firings, version: 1 }

@@ -38,9 +38,11 @@ function sandboxApis(context: SandboxContext): Record<string, unknown> {
     },
     createQueue: (key: string) => {
       if (permissions && !permissions.globalKey(key)?.write) deny(`access_globals write ${key}`)
-      const page = window as unknown as Record<string, unknown>
-      if (!Array.isArray(page[key])) page[key] = []
-      return (value: unknown) => (page[key] as unknown[]).push(toSandbox(value))
+      // Like GTM: create the array only when missing, and push onto whatever is there at call
+      // time, so a runtime that replaced push (or the array) still receives the commands.
+      const page = window as unknown as Record<string, { push?: Api } | undefined>
+      if (page[key] === undefined) page[key] = []
+      return (value: unknown) => page[key]?.push?.(toSandbox(value))
     },
     encodeUri: (value: string) => encodeURI(value),
     encodeUriComponent: (value: string) => encodeURIComponent(value),
