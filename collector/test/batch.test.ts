@@ -78,7 +78,7 @@ eachDatabase(t, 'a batch creates the visit and stores its actions at corrected t
   t.ok(near(visit.logout_time, now - 1000), `logout_time ${visit.logout_time}`)
 })
 
-eachDatabase(t, 'client times within 2 s of our clock are kept: order holds across batches', async (t, db) => {
+eachDatabase(t, 'client times within 2 s of ours are kept: order holds across batches', async (t, db) => {
   const { app, service } = await testApp(t, db)
   // A client 1.5 s behind (or a batch 1.5 s in transit): that is not taken for skew.
   const at = new Date(Date.now() - 1500).toISOString()
