@@ -87,8 +87,9 @@ function render(layout: string, title: string, body: string, request: FastifyReq
  * must not choose what the container says.
  */
 function siteOrigin(request: FastifyRequest, other: boolean) {
-  const port = request.socket.localPort
-  const name = request.hostname.replace(/:\d+$/, '')
-  const host = OTHER_HOST[name] ? name : '127.0.0.1'
+  const loopback = Object.hasOwn(OTHER_HOST, request.hostname)
+  const host = loopback ? request.hostname : '127.0.0.1'
+  // inject() (tests) has no real socket: its port comes from the Host header.
+  const port = (loopback && request.port) || request.socket.localPort || request.port
   return `http://${other ? OTHER_HOST[host] : host}:${port}`
 }

@@ -78,6 +78,24 @@ eachDatabase(t, 'a batch creates the visit and stores its actions at corrected t
   t.ok(near(visit.logout_time, now - 1000), `logout_time ${visit.logout_time}`)
 })
 
+eachDatabase(t, 'client times within 2 s of ours are kept: order holds across batches', async (t, db) => {
+  const { app, service } = await testApp(t, db)
+  // A client 1.5 s behind (or a batch 1.5 s in transit): that is not taken for skew.
+  const at = new Date(Date.now() - 1500).toISOString()
+  const response = await postBatch(app, {
+    sent_at: at,
+    items: [
+      { type: 'create', at, service: service.id, email: 'dee@example.com' },
+      url(at, 'https://shop.example/one', false, EVENTS[0])
+    ]
+  })
+  t.same(response.json().results, [{ status: 201 }, { status: 201 }])
+
+  const visit = await readVisit(app)
+  t.equal(visit.urls[0].date, at, 'the client time, unchanged')
+  t.equal(visit.login_time, at)
+})
+
 eachDatabase(t, 'a bad item is refused on its own and the others are stored', async (t, database) => {
   const { app, service } = await testApp(t, database)
   const now = new Date().toISOString()

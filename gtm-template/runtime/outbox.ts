@@ -58,8 +58,12 @@ export function enqueue(
   schedule(DELAY_MS)
 }
 
-/** Sends the next batch now: by fetch, or by sendBeacon when the page is going away. */
+/**
+ * Sends the next batch now: by fetch, or by sendBeacon when the page is going away. A hidden
+ * page may never run again, so it does not wait for a request in flight: it beacons.
+ */
 export function flush(beacon?: boolean) {
+  if (busy && document.hidden) beacon = true
   if (busy && !beacon) return
 
   const box = load()
@@ -106,7 +110,8 @@ async function answer(response: Response, group: Entry[], reported: number) {
   const done = new Set(finished.map((entry) => entry.id))
   const box = load()
   box.i = box.i.filter((entry) => !done.has(entry.id))
-  box.d = Math.max(0, box.d - reported)
+  // The collector has logged the dropped count only if it took the batch.
+  if (status === 200) box.d = Math.max(0, box.d - reported)
   write(KEY, box)
   debug('answer', status, done.size)
 
