@@ -1,16 +1,28 @@
 import Fastify, { type FastifyServerOptions } from 'fastify'
-import cors from '@fastify/cors'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { AppContext } from './context.js'
 import type { DatabaseHandle } from './db/database.js'
+import { OriginPolicy } from './origin-policy.js'
+import { fastifyTrustProxy } from './trust-proxy.js'
 import { makeAdminCheck } from './plugins/admin-auth.js'
-import { registerErrorHandler } from './plugins/error-handler.js'
+import { registerAdminPage } from './plugins/admin-page.js'
+import { registerCors } from './plugins/cors.js'
+import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
+import { registerOpenApi } from './plugins/openapi.js'
+import { type RateLimits, registerRateLimits } from './plugins/rate-limits.js'
 import { RequestLog } from './plugins/request-log.js'
+import { batchRoutes } from './routes/batch.js'
+import { clientRoutes } from './routes/client.js'
+import { type DemoOptions, demoRoutes } from './routes/demo.js'
+import { erasureRoutes } from './routes/erasure.js'
 import { healthRoutes } from './routes/health.js'
 import { logRoutes } from './routes/logs.js'
+import { runtimeRoutes } from './routes/runtime.js'
 import { serviceRoutes } from './routes/service.js'
+import { serviceOriginRoutes } from './routes/service-origins.js'
 import { sessionRoutes } from './routes/session.js'
+import { visitListRoutes } from './routes/visit-list.js'
 
 export interface AppOptions {
   database: DatabaseHandle
@@ -19,6 +31,14 @@ export interface AppOptions {
   trustProxy?: boolean | number | string[]
   clockSkewMs?: number
   logger?: FastifyServerOptions['logger']
+  /** The runtime's code to serve; by default the build in gtm-template/build/vl.js. */
+  runtimeScript?: string
+  /** Serve the demo site under /demo/ for this service. */
+  demo?: DemoOptions
+  /** Off unless given (tests and tools); the server passes RATE_LIMIT_* (issue 7). */
+  rateLimits?: RateLimits
+  /** Store IPv4 addresses without their last octet and IPv6 as their /48 network. */
+  ipTruncate?: boolean
 }
 
 /** Builds the collector without listening, so tests drive it with inject() or a real socket. */
@@ -27,9 +47,10 @@ export async function buildApp(options: AppOptions) {
     logger: options.logger ?? false,
     logController: new RequestLog(),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    // A hop count is valid for proxy-addr, though Fastify's types omit it.
-    trustProxy: (options.trustProxy ?? false) as boolean,
-    routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
+    // An email in a path (URL-encoded, up to 254 characters) needs more than the default 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    frameworkErrors,
     // Wrong types and unknown fields are the sender's mistake: refuse them, never coerce or drop.
     // Query strings are therefore declared as patterned strings.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } }
@@ -39,16 +60,28 @@ export async function buildApp(options: AppOptions) {
   const context: AppContext = {
     database: options.database,
     clockSkewMs: options.clockSkewMs ?? 5 * 60 * 1000,
+    ipTruncate: options.ipTruncate ?? false,
     ...admin
   }
+  const originPolicy = new OriginPolicy(options.database.db)
 
   registerJsonBody(app)
   registerErrorHandler(app)
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT'], maxAge: 86400 })
+  await registerCors(app, originPolicy)
+  if (options.rateLimits) await registerRateLimits(app, options.rateLimits)
+  await registerOpenApi(app)
 
   await app.register(healthRoutes(context))
   await app.register(serviceRoutes(context))
+  await app.register(serviceOriginRoutes(context, originPolicy))
   await app.register(sessionRoutes(context))
   await app.register(logRoutes(context))
+  await app.register(batchRoutes(context))
+  await app.register(runtimeRoutes(options.runtimeScript))
+  if (options.demo) await app.register(demoRoutes(options.demo))
+  await app.register(clientRoutes(context))
+  await app.register(visitListRoutes(context))
+  await registerAdminPage(app)
+  await app.register(erasureRoutes(context))
   return app
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
+import { parseDuration, parseSwitch } from './config-values.js'
 
 export interface Config {
   host: string
@@ -12,8 +13,21 @@ export interface Config {
   trustProxy: boolean | number | string[]
   logLevel: string
   clockSkewMs: number
+  /** Serve the demo site under /demo/ (DEMO=off disables it). */
+  demo: boolean
   poolSize: number
   writeGroups: { maxSize: number, maxWaitMs: number, concurrency: number }
+  rateLimit: RateLimitConfig
+  retentionDays: number
+  ipTruncate: boolean
+  databaseTimeoutMs: number
+}
+
+/** Requests per window per client IP and per session; a max of 0 turns that limit off. */
+export interface RateLimitConfig {
+  max: number
+  windowMs: number
+  sessionMax: number
 }
 
 const DEFAULTS = {
@@ -24,10 +38,17 @@ const DEFAULTS = {
   TRUST_PROXY: '',
   LOG_LEVEL: 'info',
   CLOCK_SKEW_SECONDS: '300',
+  DEMO: 'on',
   DATABASE_POOL_SIZE: '20',
   WRITE_GROUP_SIZE: '500',
   WRITE_GROUP_WAIT_MS: '0',
-  WRITE_GROUP_CONCURRENCY: '2'
+  WRITE_GROUP_CONCURRENCY: '2',
+  RATE_LIMIT_MAX: '600',
+  RATE_LIMIT_WINDOW: '1 minute',
+  RATE_LIMIT_SESSION_MAX: '120',
+  RETENTION_DAYS: '0',
+  IP_TRUNCATE: 'off',
+  DATABASE_TIMEOUT_MS: '1500'
 }
 
 export class ConfigError extends Error {
@@ -69,6 +90,23 @@ function logLevel(raw: string) {
   return raw
 }
 
+function duration(env: NodeJS.ProcessEnv, name: 'RATE_LIMIT_WINDOW', min: number, max: number) {
+  const raw = env[name] || DEFAULTS[name]
+  const ms = parseDuration(raw)
+  if (ms === undefined || ms < min || ms > max) {
+    throw new ConfigError(name, `must be a duration from ${min} ms to ${max / 3_600_000} hours, `
+      + `such as "1 minute", "30 s" or "60000" (milliseconds), got "${raw}"`)
+  }
+  return ms
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: 'IP_TRUNCATE' | 'DEMO') {
+  const raw = env[name] ?? DEFAULTS[name]
+  const value = parseSwitch(raw)
+  if (value === undefined) throw new ConfigError(name, `must be on or off, got "${raw}"`)
+  return value
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const token = env.ADMIN_TOKEN?.trim()
   if (token !== undefined && token !== '' && token.length < 16) {
@@ -86,11 +124,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY ?? DEFAULTS.TRUST_PROXY),
     logLevel: logLevel(env.LOG_LEVEL || DEFAULTS.LOG_LEVEL),
     clockSkewMs: integer(env, 'CLOCK_SKEW_SECONDS', 0, 86400) * 1000,
+    demo: onOff(env, 'DEMO'),
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 1000),
     writeGroups: {
       maxSize: integer(env, 'WRITE_GROUP_SIZE', 1, 10_000),
       maxWaitMs: integer(env, 'WRITE_GROUP_WAIT_MS', 0, 1000),
       concurrency: integer(env, 'WRITE_GROUP_CONCURRENCY', 1, 100)
-    }
+    },
+    rateLimit: {
+      max: integer(env, 'RATE_LIMIT_MAX', 0, 1_000_000),
+      windowMs: duration(env, 'RATE_LIMIT_WINDOW', 1000, 24 * 3_600_000),
+      sessionMax: integer(env, 'RATE_LIMIT_SESSION_MAX', 0, 1_000_000)
+    },
+    retentionDays: integer(env, 'RETENTION_DAYS', 0, 36500),
+    ipTruncate: onOff(env, 'IP_TRUNCATE'),
+    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 100, 600_000)
   }
 }

@@ -9,6 +9,8 @@ import type { DatabaseHandle } from './db/database.js'
 export interface AppContext {
   database: DatabaseHandle
   clockSkewMs: number
+  /** IP_TRUNCATE: store addresses shortened (issue 7). */
+  ipTruncate: boolean
   isAdmin(request: FastifyRequest): boolean
   requireAdmin(request: FastifyRequest): Promise<void>
 }

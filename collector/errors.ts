@@ -24,9 +24,24 @@ export const ERRORS = {
     status: 400,
     message: 'logout_time must lie between the visit start and now, give or take the allowed skew'
   },
+  CLIENT_TIME_OUT_OF_RANGE: {
+    status: 400,
+    message: 'A client time must lie within 7 days before the batch sent_at and not after it'
+  },
   QUERY_INVALID: { status: 400, message: 'The query string does not match the schema' },
+  PATH_INVALID: { status: 400, message: 'The request path is not valid (bad percent-encoding)' },
+  ORIGIN_INVALID: {
+    status: 400,
+    message: 'An allowed origin must be an http or https origin: scheme, host and port, no path'
+  },
+  SERVICE_ID_INVALID: { status: 400, message: 'The service id is not a positive whole number' },
   SESSION_ID_INVALID: { status: 400, message: 'The session id is not a UUID' },
   SERVICE_UNKNOWN: { status: 400, message: 'No service has this id' },
+  SERVICE_REQUIRED: {
+    status: 400,
+    message: 'This client has visits in several services; choose one with service=ID'
+  },
+  CURSOR_INVALID: { status: 400, message: 'The cursor is not one this endpoint gave out' },
   ADMIN_TOKEN_REQUIRED: {
     status: 401,
     message: 'This needs the admin token in Authorization: Bearer <token>'
@@ -35,8 +50,13 @@ export const ERRORS = {
     status: 403,
     message: 'Only a request with the admin token may set ip_address'
   },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    message: "This page's origin is not in the service's list of allowed origins"
+  },
   SESSION_NOT_FOUND: { status: 404, message: 'No visit has this session id' },
   SERVICE_NOT_FOUND: { status: 404, message: 'No service has this id' },
+  CLIENT_NOT_FOUND: { status: 404, message: 'No visit is recorded for this client' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No endpoint answers this method and path' },
   SESSION_CONFLICT: {
     status: 409,
@@ -49,6 +69,10 @@ export const ERRORS = {
   SERVICE_NAME_TAKEN: { status: 409, message: 'A service with this name exists already' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the given time' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not answer; retry later' },
+  RUNTIME_NOT_BUILT: {
+    status: 503,
+    message: 'The browser runtime is not built on this server; run npm run runtime:build'
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' }
 } as const satisfies Record<string, { status: number; message: string }>
 

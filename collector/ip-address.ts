@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { Address6 } from 'ip-address'
 
 /** An IPv4-mapped IPv6 address (::ffff:1.2.3.4) is the IPv4 address it carries. */
 export function normalizeIp(address: string | undefined): string | null {
@@ -6,4 +7,28 @@ export function normalizeIp(address: string | undefined): string | null {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   const plain = mapped ? mapped[1] : address
   return isIP(plain) === 0 ? null : plain.toLowerCase()
+}
+
+/** The first address of the IPv6 network of the given prefix length, in its shortest form. */
+function ipv6Network(address: string, prefix: number) {
+  return new Address6(`${address}/${prefix}`).startAddress().correctForm()
+}
+
+/**
+ * What is stored when IP truncation is on: the last IPv4 octet zeroed, IPv6 cut to its /48.
+ * Expects a normalized address.
+ */
+export function truncateIp(address: string) {
+  if (isIP(address) === 4) return address.replace(/\.\d+$/, '.0')
+  return ipv6Network(address, 48)
+}
+
+/**
+ * The rate-limit bucket of a client address: IPv4 as itself, IPv6 by its /64, since one host
+ * commonly holds a whole /64 and could otherwise rotate through it.
+ */
+export function clientBucket(address: string) {
+  const normalized = normalizeIp(address)
+  if (normalized === null) return address
+  return isIP(normalized) === 6 ? ipv6Network(normalized, 64) : normalized
 }

@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify'
+import { scrubError } from './log-scrub.js'
 
 /**
  * Pino options for operators: structured lines, pretty only on a terminal is left to the
@@ -14,7 +15,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         method: request.method,
         route: request.routeOptions?.url
       }),
-      res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode })
+      res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
+      err: scrubError
     }
   }
 }

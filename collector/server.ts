@@ -1,21 +1,18 @@
 import type { Server } from 'node:http'
 import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
-import { openDatabase } from './db/database.js'
+import { type DatabaseHandle, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { ensureService, listServices } from './db/service-queries.js'
 import { loggerOptions } from './logger.js'
+import { makeRetentionPass, RETENTION_INTERVAL_MS } from './retention.js'
 
 /** Owns configuration, the database, listening and a graceful shutdown. */
 export async function startServer(config: Config) {
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.poolSize,
-    writeGroups: config.writeGroups
-  })
-  await migrateToLatest(database.db)
-  if ((await listServices(database.db)).length === 0) await ensureService(database.db, 'demo')
+  const database = await openMigrated(config)
+  const demoService = config.demo || (await listServices(database.db)).length === 0
+    ? await ensureService(database.db, 'demo')
+    : undefined
 
   const app = await buildApp({
     database,
@@ -23,12 +20,16 @@ export async function startServer(config: Config) {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     clockSkewMs: config.clockSkewMs,
-    logger: loggerOptions(config.logLevel)
+    logger: loggerOptions(config.logLevel),
+    demo: config.demo && demoService ? { service: demoService.id } : undefined,
+    rateLimits: config.rateLimit,
+    ipTruncate: config.ipTruncate
   })
   app.addHook('preClose', async () => closeConnectionsWhenIdle(app.server))
   app.addHook('onClose', async () => database.close())
+  scheduleRetention(app, database, config.retentionDays)
   const address = await app.listen({ host: config.host, port: config.port })
-  return { app, database, address }
+  return { app, database, address, demoService }
 }
 
 /**
@@ -41,6 +42,42 @@ function closeConnectionsWhenIdle(server: Server) {
   server.once('close', () => clearInterval(timer))
 }
 
+/**
+ * Migrations may run long (an index on a big table), so on PostgreSQL they get their own
+ * connection without DATABASE_TIMEOUT_MS; the serving pool then fails fast when the database
+ * is away. PGlite is one embedded instance, opened once.
+ */
+async function openMigrated(config: Config): Promise<DatabaseHandle> {
+  const writeGroups = config.writeGroups
+  if (!config.databaseUrl) {
+    const database = await openDatabase({ dataDir: config.dataDir, writeGroups })
+    await migrateToLatest(database.db)
+    return database
+  }
+
+  const migrator = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: 1 })
+  try {
+    await migrateToLatest(migrator.db)
+  } finally {
+    await migrator.close()
+  }
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    poolSize: config.poolSize,
+    timeoutMs: config.databaseTimeoutMs,
+    writeGroups
+  })
+}
+
+/** RETENTION_DAYS, applied at start and then hourly; the timer never holds the process open. */
+function scheduleRetention(app: Awaited<ReturnType<typeof buildApp>>, database: DatabaseHandle, days: number) {
+  if (days === 0) return
+  const pass = makeRetentionPass(database.db, days, app.log)
+  const timer = setInterval(pass, RETENTION_INTERVAL_MS).unref()
+  app.addHook('onClose', async () => clearInterval(timer))
+  app.addHook('onReady', async () => { void pass() })
+}
+
 async function main() {
   let config: Config
   try {
@@ -51,15 +88,23 @@ async function main() {
     process.exit(2)
   }
 
-  const { app, database, address } = await startServer(config)
+  const { app, database, address, demoService } = await startServer(config)
   const services = await listServices(database.db)
+  const port = new URL(address).port
   console.log([
     `Visitlog collector listening on ${address}`,
     `Database: ${database.kind} (${database.location})`,
     `Services: ${services.map((s) => `${s.id} ${s.service_name}`).join(', ')}`,
     config.adminTokenGenerated
       ? `Admin token (generated for this run; set ADMIN_TOKEN to keep one): ${config.adminToken}`
-      : 'Admin token: from ADMIN_TOKEN'
+      : 'Admin token: from ADMIN_TOKEN',
+    ...(config.demo && demoService
+      ? [
+          `Demo site (service ${demoService.id}): http://127.0.0.1:${port}/demo/  (DEMO=off disables it)`,
+          `Read a visit back: curl -H "Authorization: Bearer <admin token>" ` +
+            `http://127.0.0.1:${port}/api/session/<session_id>/`
+        ]
+      : [])
   ].join('\n'))
 
   let stopping = false

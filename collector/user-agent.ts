@@ -10,7 +10,11 @@ export interface ParsedUserAgent {
   device_model: string | null
 }
 
-/** Browser, OS and device from a User-Agent string; ua-parser-js leaves desktops untyped. */
+/**
+ * Browser, OS and device from a User-Agent string. ua-parser-js leaves desktops untyped, so a
+ * recognised browser or OS without a device type is a desktop; anything else (curl, bots) is
+ * unknown.
+ */
 export function parseUserAgent(userAgent: string | null | undefined): ParsedUserAgent {
   const result = new UAParser(userAgent ?? '').getResult()
   return {
@@ -18,7 +22,7 @@ export function parseUserAgent(userAgent: string | null | undefined): ParsedUser
     browser_version: result.browser.version ?? null,
     os: result.os.name ?? null,
     os_version: result.os.version ?? null,
-    device_type: result.device.type ?? (userAgent ? 'desktop' : 'unknown'),
+    device_type: result.device.type ?? (result.browser.name || result.os.name ? 'desktop' : 'unknown'),
     device_vendor: result.device.vendor ?? null,
     device_model: result.device.model ?? null
   }

@@ -20,14 +20,30 @@ export function requireHttpUrl(raw: string) {
   return raw
 }
 
-/** Finds a NUL anywhere in a parsed JSON value; PostgreSQL text cannot hold one. */
-export function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000')
-  if (Array.isArray(value)) return value.some(hasNul)
+/** True when some string (value or key) anywhere in a parsed JSON value passes the test. */
+function someString(value: unknown, test: (text: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value)
+  if (Array.isArray(value)) return value.some((item) => someString(item, test))
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || hasNul(item))
+    return Object.entries(value).some(([key, item]) => test(key) || someString(item, test))
   }
   return false
+}
+
+/** Finds a NUL anywhere in a parsed JSON value; PostgreSQL text cannot hold one. */
+export function hasNul(value: unknown): boolean {
+  return someString(value, (text) => text.includes('\u0000'))
+}
+
+// In a `u` regular expression a proper pair is one code point, so only lone halves match.
+const LONE_SURROGATE = /\p{Surrogate}/u
+
+/**
+ * Finds a lone UTF-16 surrogate (JSON can escape one, "\ud800"): it has no UTF-8 form, and
+ * storing it would silently turn it into U+FFFD.
+ */
+export function hasLoneSurrogate(value: unknown): boolean {
+  return someString(value, (text) => LONE_SURROGATE.test(text))
 }
 
 export interface TimeWindow {

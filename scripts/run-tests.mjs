@@ -31,7 +31,9 @@ function tapFiles(dir) {
   } catch {
     return []
   }
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.tap')).map((e) => join(e.parentPath ?? e.path, e.name))
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.tap'))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
 }
 
 function countFile(text) {

@@ -4,11 +4,14 @@ import { ConfigError, loadConfig } from '../collector/config.js'
 import { openDatabase } from '../collector/db/database.js'
 import { migrateToLatest } from '../collector/db/migrate.js'
 import { CollectorError } from '../collector/errors.js'
+import { clientErase } from './commands/erasure.js'
 import { migrate } from './commands/migrate.js'
+import { retention } from './commands/retention.js'
 import { serviceAdd, serviceList } from './commands/service.js'
+import { serviceOrigins } from './commands/service-origins.js'
 import type { Command } from './commands/types.js'
 
-const COMMANDS: Command[] = [migrate, serviceAdd, serviceList]
+const COMMANDS: Command[] = [migrate, serviceAdd, serviceList, serviceOrigins, retention, clientErase]
 
 function help() {
   const lines = COMMANDS.map((command) => `  ${command.usage.padEnd(34)} ${command.summary}`)

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import pg from 'pg'
 import { PGlitePool } from './pglite-driver.js'
 import { preparingPool } from './prepared-statements.js'
+import { createPostgresPool } from './postgres-pool.js'
 import type { Database } from './types.js'
 import { attachWriteGroups, type WriteGroupOptions } from './write-groups.js'
 
@@ -23,6 +24,8 @@ export interface DatabaseOptions {
   /** A directory for PGlite; `memory://` keeps everything in memory (tests). */
   dataDir?: string
   poolSize?: number
+  /** PostgreSQL only: bound connecting and each statement to this (DATABASE_TIMEOUT_MS). */
+  timeoutMs?: number
   /** How concurrent log writes are grouped into one statement (docs/throughput.md). */
   writeGroups?: Partial<WriteGroupOptions>
 }
@@ -40,7 +43,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const handle = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 20)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 20, options.timeoutMs)
     : await openPGlite(options.dataDir ?? './data')
 
   const settings = { ...WRITE_GROUP_DEFAULTS, ...options.writeGroups }
@@ -53,15 +56,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return { ...handle, close }
 }
 
-function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: poolSize,
-    connectionTimeoutMillis: 2000,
-    application_name: 'visitlog'
-  })
-  // An idle client that loses its server emits here; without a listener the process would exit.
-  pool.on('error', () => {})
+function openPostgres(databaseUrl: string, poolSize: number, timeoutMs?: number): DatabaseHandle {
+  const pool = createPostgresPool(databaseUrl, poolSize, timeoutMs)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
   const location = describePostgres(databaseUrl)
   return { db, kind: 'postgres', location, ping: () => ping(db), close: () => db.destroy() }

@@ -17,10 +17,24 @@ export function constraintOf(error: unknown): string | undefined {
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'])
 
-/** True when the database could not be reached or dropped the connection. */
+/**
+ * SQLSTATEs meaning "not now": the server is shutting down or starting (57P0x), has no free
+ * connection slot (53300), or cancelled a statement past DATABASE_TIMEOUT_MS (57014).
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '57014'])
+
+const UNAVAILABLE_MESSAGE = new RegExp([
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'connect ECONNREFUSED',
+  'not queryable',
+  'is not currently accepting connections'
+].join('|'), 'i')
+
+/** True when the database could not be reached, dropped the connection or is too slow. */
 export function isConnectionError(error: unknown): boolean {
   const code = sqlState(error)
-  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01')) return true
+  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_STATES.has(code))) return true
   const message = error instanceof Error ? error.message : ''
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message)
+  return UNAVAILABLE_MESSAGE.test(message)
 }

@@ -12,6 +12,8 @@ export interface VisitFacts {
   logout_time?: Date
   active_seconds?: number
   flags: FlagName[]
+  /** When the flags became true (a client time corrected for skew); now() when absent. */
+  at?: Date
 }
 
 export interface NewVisit extends VisitFacts {
@@ -19,6 +21,8 @@ export interface NewVisit extends VisitFacts {
   service_id: number
   email: string
   ip_address: string | null
+  /** When the visit started (a client time corrected for skew); now() when absent. */
+  login_time?: Date
 }
 
 /**
@@ -47,7 +51,8 @@ async function createOneVisit(db: Kysely<Database>, visit: NewVisit) {
       logout_time: visit.logout_time ?? null,
       active_seconds: visit.active_seconds ?? 0,
       ...flags,
-      password_changed_at: changed ? sql`now()` : null
+      ...(visit.login_time && { login_time: visit.login_time }),
+      password_changed_at: changed ? (visit.at ?? sql`now()`) : null
     })
     .onConflict((conflict) => conflict.column('session_id').doNothing())
     .returning('session_id')
@@ -66,7 +71,7 @@ async function createOneVisit(db: Kysely<Database>, visit: NewVisit) {
   const same = existing?.email === visit.email && existing.service_id === visit.service_id
   if (!same) throw new CollectorError('SESSION_CONFLICT')
 
-  const { logout_time, ...facts } = visit
+  const { logout_time, login_time: _start, ...facts } = visit
   const hasFacts = facts.flags.length > 0 || facts.user_agent !== undefined || facts.active_seconds !== undefined
   if (hasFacts || logout_time) {
     // The one-row path: this runs inside a group's finish, which a queued update would wait for.
@@ -101,7 +106,7 @@ async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliest
   const set: Record<string, unknown> = {}
   for (const flag of facts.flags) set[flag] = true
   if (facts.flags.includes('is_change_password')) {
-    set.password_changed_at = sql`coalesce(password_changed_at, now())`
+    set.password_changed_at = sql`coalesce(password_changed_at, ${facts.at ?? sql`now()`})`
   }
   if (facts.user_agent !== undefined) Object.assign(set, { user_agent: facts.user_agent }, parseUserAgent(facts.user_agent))
   if (facts.logout_time) set.logout_time = sql`greatest(logout_time, ${facts.logout_time})`
@@ -112,6 +117,12 @@ async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliest
   if (Object.keys(set).length === 0) {
     if (await visitExists(db, sessionId)) return
     throw new CollectorError('SESSION_NOT_FOUND')
+  }
+
+  if (Object.keys(set).length === 0) {
+    // Only false flags: nothing changes, but the visit must exist.
+    if (!(await visitExists(db, sessionId))) throw new CollectorError('SESSION_NOT_FOUND')
+    return
   }
 
   let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CollectorError, type ErrorCode, errorBody } from '../errors.js'
 import { isConnectionError } from '../db/pg-errors.js'
 
@@ -12,6 +12,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 }
 
 const RETRY_AFTER_SECONDS = 5
+
+/** Errors Fastify meets before routing, such as a path with bad percent-encoding. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const code: ErrorCode = error.code === 'FST_ERR_BAD_URL' ? 'PATH_INVALID' : 'BODY_INVALID'
+  void reply.code(400).send(errorBody(code))
+}
 
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -48,10 +54,12 @@ function validationError(error: FastifyError) {
   const context = error.validationContext
   if (context === 'params') return new CollectorError('SESSION_ID_INVALID')
   if (context === 'querystring') return new CollectorError('QUERY_INVALID', describe(first, 'query'))
+  if (first?.keyword === 'minProperties' && first.instancePath === '') return new CollectorError('BODY_EMPTY')
   return new CollectorError('BODY_INVALID', describe(first, 'body'))
 }
 
 interface ValidationIssue {
+  keyword?: string
   instancePath?: string
   message?: string
   params?: Record<string, unknown>

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import secureJson from 'secure-json-parse'
 import { CollectorError } from '../errors.js'
-import { hasNul } from '../validate.js'
+import { hasLoneSurrogate, hasNul } from '../validate.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * One parser for application/json and text/plain (what sendBeacon sends for a string, and what
  * needs no CORS preflight). Invalid UTF-8 is refused rather than silently replaced, and so is a
- * NUL anywhere, since PostgreSQL text cannot store it. Other content types answer 415.
+ * NUL anywhere, since PostgreSQL text cannot store it, and a lone surrogate escaped in the JSON.
+ * Other content types answer 415.
  */
 export function registerJsonBody(app: FastifyInstance) {
   app.removeAllContentTypeParsers()
@@ -41,5 +42,6 @@ function parseJson(body: Buffer) {
     throw new CollectorError('BODY_NOT_JSON')
   }
   if (hasNul(value)) throw new CollectorError('TEXT_HAS_NUL')
+  if (hasLoneSurrogate(value)) throw new CollectorError('BODY_NOT_UTF8')
   return value
 }

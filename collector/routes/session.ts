@@ -5,7 +5,7 @@ import {
 import type { AppContext, TypedApp } from '../context.js'
 import { createVisit, flagsOf, readVisit, updateVisit } from '../db/session-queries.js'
 import { CollectorError } from '../errors.js'
-import { normalizeIp } from '../ip-address.js'
+import { normalizeIp, truncateIp } from '../ip-address.js'
 import { normalizeEmail, timeInWindow } from '../validate.js'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -70,9 +70,16 @@ export function sessionRoutes(context: AppContext) {
   }
 }
 
-/** The request's own address, unless an admin sends one on a visitor's behalf. */
+/**
+ * The request's own address, unless an admin sends one on a visitor's behalf; shortened
+ * before storage when IP_TRUNCATE is on.
+ */
 function chooseIp(context: AppContext, request: Parameters<AppContext['isAdmin']>[0], sent?: string) {
-  if (sent === undefined) return normalizeIp(request.ip)
+  const address = sent === undefined ? normalizeIp(request.ip) : sentIp(context, request, sent)
+  return address && context.ipTruncate ? truncateIp(address) : address
+}
+
+function sentIp(context: AppContext, request: Parameters<AppContext['isAdmin']>[0], sent: string) {
   if (!context.isAdmin(request)) throw new CollectorError('IP_ADDRESS_ADMIN_ONLY')
   const address = normalizeIp(sent)
   if (!address) throw new CollectorError('IP_ADDRESS_INVALID')

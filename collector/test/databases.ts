@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import pg from 'pg'
 import type { Test } from 'tap'
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../db/database.js'
@@ -10,16 +11,11 @@ export function databaseKinds(): DatabaseKind[] {
 }
 
 /**
- * A fresh, migrated database for one test: PGlite in memory, or a new PostgreSQL database made
- * from TEST_DATABASE_URL and dropped afterwards, so test files never see each other's rows.
+ * A migrated database with empty tables for one test: PGlite in memory, or a new PostgreSQL
+ * database made from TEST_DATABASE_URL and dropped afterwards, so tests never see each other's rows.
  */
 export async function openTestDatabase(t: Test, kind: DatabaseKind): Promise<DatabaseHandle> {
-  if (kind === 'pglite') {
-    const handle = await openDatabase({ dataDir: 'memory://' })
-    t.teardown(() => handle.close())
-    await migrateToLatest(handle.db)
-    return handle
-  }
+  if (kind === 'pglite') return sharedPGlite()
 
   const url = await createTestDatabase(t)
   const handle = await openDatabase({ databaseUrl: url, poolSize: 10 })
@@ -40,6 +36,25 @@ export async function createTestDatabase(t: Test) {
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()
+}
+
+let pglite: Promise<DatabaseHandle> | undefined
+
+/**
+ * Starting PGlite takes seconds, so a test file keeps one in memory and empties its tables
+ * before each test instead. Tests in a file run one after another, so they never overlap.
+ */
+async function sharedPGlite() {
+  pglite ??= openDatabase({ dataDir: 'memory://' }).then(async (handle) => {
+    await migrateToLatest(handle.db)
+    return handle
+  })
+  const handle = await pglite
+  const { rows } = await sql<{ name: string }>`
+    select quote_ident(tablename) as name from pg_tables
+    where schemaname = 'public' and tablename not like 'kysely_%'`.execute(handle.db)
+  await sql.raw(`truncate ${rows.map((row) => row.name).join(', ')} restart identity cascade`).execute(handle.db)
+  return handle
 }
 
 async function adminQuery(serverUrl: string, statement: string) {
