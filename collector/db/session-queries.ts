@@ -119,12 +119,6 @@ async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliest
     throw new CollectorError('SESSION_NOT_FOUND')
   }
 
-  if (Object.keys(set).length === 0) {
-    // Only false flags: nothing changes, but the visit must exist.
-    if (!(await visitExists(db, sessionId))) throw new CollectorError('SESSION_NOT_FOUND')
-    return
-  }
-
   let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)
   if (facts.logout_time && Number.isFinite(earliestSkewMs)) {
     const earliest = sql<Date>`login_time - make_interval(secs => ${earliestSkewMs / 1000})`

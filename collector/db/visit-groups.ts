@@ -34,6 +34,7 @@ const UPDATE_COLUMNS: UnnestColumn<Parsed<VisitUpdate>>[] = [
   ...userAgentColumns<VisitUpdate>((item) => item.facts.user_agent),
   { name: 'logout_time', type: 'timestamptz', value: (item) => item.facts.logout_time ?? null },
   { name: 'active_seconds', type: 'integer', value: (item) => item.facts.active_seconds ?? null },
+  { name: 'at', type: 'timestamptz', value: (item) => item.facts.at ?? null },
   {
     name: 'skew_seconds',
     type: 'double precision',
@@ -74,8 +75,8 @@ function updateStatement(items: VisitUpdate[]) {
   return sql`
     update user_session as s set
       ${sql.join(flags)},
-      password_changed_at = case when given.is_change_password then coalesce(s.password_changed_at, now())
-        else s.password_changed_at end,
+      password_changed_at = case when given.is_change_password
+        then coalesce(s.password_changed_at, given.at, now()) else s.password_changed_at end,
       ${sql.join(userAgent)},
       logout_time = greatest(s.logout_time, given.logout_time),
       active_seconds = greatest(s.active_seconds, given.active_seconds)
@@ -94,6 +95,8 @@ const CREATE_COLUMNS: UnnestColumn<Parsed<NewVisit>>[] = [
   ...userAgentColumns<NewVisit>((visit) => visit.user_agent),
   { name: 'logout_time', type: 'timestamptz', value: (visit) => visit.logout_time ?? null },
   { name: 'active_seconds', type: 'integer', value: (visit) => visit.active_seconds ?? 0 },
+  { name: 'login_time', type: 'timestamptz', value: (visit) => visit.login_time ?? null },
+  { name: 'at', type: 'timestamptz', value: (visit) => visit.at ?? null },
   ...FLAG_NAMES.map((flag) => ({ name: flag, type: 'boolean', value: (visit: NewVisit) => visit.flags.includes(flag) }))
 ]
 
@@ -122,10 +125,11 @@ export function createKind(createOne: CreateOne): WriteKind<NewVisit, { created:
 
 function insertStatement(visits: NewVisit[]) {
   const parsed = visits.map((visit) => ({ ...visit, parsed: parseUserAgent(visit.user_agent) }))
-  const names = CREATE_COLUMNS.map((column) => sql.id(column.name))
+  const computed = new Set(['login_time', 'at'])
+  const names = CREATE_COLUMNS.filter((column) => !computed.has(column.name)).map((column) => sql.id(column.name))
   return sql`
-    insert into user_session (${sql.join(names)}, password_changed_at)
-    select ${sql.join(names)}, case when is_change_password then now() end
+    insert into user_session (${sql.join(names)}, login_time, password_changed_at)
+    select ${sql.join(names)}, coalesce(login_time, now()), case when is_change_password then coalesce(at, now()) end
     from ${unnest('given', CREATE_COLUMNS, parsed)}
     where exists (select 1 from service where service.id = given.service_id)
     on conflict (session_id) do nothing

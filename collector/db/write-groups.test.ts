@@ -4,6 +4,7 @@ import t from 'tap'
 import { eachDatabase } from '../test/databases.js'
 import { insertButtonLog, insertUrlLog } from './log-queries.js'
 import { ensureService } from './service-queries.js'
+import { eraseClient } from './privacy-queries.js'
 import { createVisit, readVisit, updateVisit } from './session-queries.js'
 import { forgetSessions, writeGroupsOf } from './write-groups.js'
 
@@ -44,4 +45,15 @@ eachDatabase(t, 'forgetSessions drops ids from the cache, whatever their case', 
 
   forgetSessions(database.db, [sessionId.toUpperCase()])
   t.equal(sessions.has(sessionId), false)
+})
+
+eachDatabase(t, 'erasing a client drops its visits from the session cache, so logs for them answer 404', async (t, database) => {
+  const service = await ensureService(database.db, 'Company1')
+  const sessionId = randomUUID()
+  await createVisit(database.db, { session_id: sessionId, service_id: service.id, email: 'a@example.com', ip_address: null, flags: [] })
+
+  t.same(await eraseClient(database.db, service.id, 'a@example.com'), { visits: 1, url_logs: 0, button_logs: 0 })
+  t.equal(writeGroupsOf(database.db)!.sessions.has(sessionId), false)
+  const page = { url: 'https://example.com/', is_external_resource: false }
+  t.same(await settle([insertUrlLog(database.db, sessionId, page)]), ['SESSION_NOT_FOUND'])
 })
