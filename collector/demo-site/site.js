@@ -11,8 +11,8 @@
     var value = document.getElementById('login-email').value.trim()
     localStorage.setItem('demo:email', value)
     dataLayer.push({ event: 'login', user_email: value })
-    document.getElementById('signed-in').hidden = false
     if (who) who.textContent = 'Signed in as ' + value
+    location.assign('/demo/account/')
   })
 
   on('deposit', 'click', function () {

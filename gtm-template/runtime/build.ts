@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib'
 import type { Options } from 'tsup'
 
 /**
- * The runtime's build: one minified IIFE for browsers since 2020 (ES2020: ?. and ?? stay as they are), written to
+ * The runtime's build: one minified IIFE for browsers since 2020 (ES2020: ?. and ?? stay as
+ * they are), written to
  * gtm-template/build/vl.js (not committed). tsup.config.ts and the tests use the same options.
  */
 export function runtimeOptions(root: string, outDir?: string): Options {

@@ -18,7 +18,8 @@ const HOLD_MAX = 30
 const held: [Command, number, boolean | undefined][] = []
 let lastPage: Command | undefined
 /** Arriving by back or forward is coming back to a page: it is logged again, a reload is not. */
-let cameBack = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)?.type === 'back_forward'
+const arrival = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
+let cameBack = arrival?.type === 'back_forward'
 
 /** Takes the settings a command carries: service, email, collector, inactivity, debug. */
 export function adopt(command: Command) {

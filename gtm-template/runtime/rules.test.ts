@@ -4,17 +4,18 @@ import { httpUrl, linkLog, pageKey, siteOf, withoutFragment } from './rules.js'
 const PAGE = 'https://www.shop.example/catalog/?sort=price#top'
 
 t.test('a link is external exactly when its host differs after lower-casing and dropping www.', async (t) => {
-  const cases: [string, { url: string, is_external_resource: boolean } | undefined][] = [
-    ['/cart', { url: 'https://www.shop.example/cart', is_external_resource: false }],
-    ['https://SHOP.example/about', { url: 'https://shop.example/about', is_external_resource: false }],
-    ['http://www.shop.example:8080/x', { url: 'http://www.shop.example:8080/x', is_external_resource: false }],
-    ['https://platform.shop.example/', { url: 'https://platform.shop.example/', is_external_resource: true }],
-    ['https://www2.shop.example/', { url: 'https://www2.shop.example/', is_external_resource: true }],
-    ['https://other.example/?q=1#a', { url: 'https://other.example/?q=1#a', is_external_resource: true }],
+  const log = (url: string, external: boolean) => ({ url, is_external_resource: external })
+  const cases: [string, ReturnType<typeof log> | undefined][] = [
+    ['/cart', log('https://www.shop.example/cart', false)],
+    ['https://SHOP.example/about', log('https://shop.example/about', false)],
+    ['http://www.shop.example:8080/x', log('http://www.shop.example:8080/x', false)],
+    ['https://platform.shop.example/', log('https://platform.shop.example/', true)],
+    ['https://www2.shop.example/', log('https://www2.shop.example/', true)],
+    ['https://other.example/?q=1#a', log('https://other.example/?q=1#a', true)],
     ['/catalog/?sort=price#reviews', undefined],
     ['#top', undefined],
     ['#', undefined],
-    ['?sort=name#top', { url: 'https://www.shop.example/catalog/?sort=name#top', is_external_resource: false }],
+    ['?sort=name#top', log('https://www.shop.example/catalog/?sort=name#top', false)],
     ['mailto:support@shop.example', undefined],
     ['tel:+100000000', undefined],
     ['javascript:void(0)', undefined],
@@ -27,7 +28,7 @@ t.test('a link is external exactly when its host differs after lower-casing and 
   }
 })
 
-t.test('a page is known by origin and path; its logged URL keeps the query and drops the fragment', async (t) => {
+t.test('a page is known by origin and path; its URL keeps the query, not the fragment', async (t) => {
   const page = httpUrl(PAGE)!
   t.equal(pageKey(page), 'https://www.shop.example/catalog/')
   t.equal(withoutFragment(page), 'https://www.shop.example/catalog/?sort=price')

@@ -15,6 +15,9 @@ const SHOP = shop.origin
 
 const urlsOf = (visit: { urls: { url: string }[] }) => visit.urls.map((row) => row.url)
 const textsOf = (visit: { buttons: { button_text: string }[] }) => visit.buttons.map((row) => row.button_text)
+/** Runs a command through the page's global function. */
+const command = (page: Page, value: Record<string, unknown>) =>
+  page.evaluate((value) => (window as any).visitlog(value), value)
 
 t.test('commands queued before the script loads run first and in order, then later ones', async (t) => {
   const context = await newContext(t, browser)
@@ -50,12 +53,12 @@ t.test('nothing is sent before the email is known; what happened meanwhile follo
   const batches = countBatches(page)
   const loadedAt = Date.now()
   await page.goto(`${SHOP}/early`)
-  await page.evaluate(() => (window as any).visitlog({ command: 'button', text: 'Before sign-in' }))
+  await command(page, { command: 'button', text: 'Before sign-in' })
   await page.waitForTimeout(1000)
   t.equal(batches.length, 0, 'no request without an email')
 
   const signedInAt = Date.now()
-  await page.evaluate(() => (window as any).visitlog({ command: 'flag', flag: 'is_click_contacts', email: ' Late@Example.com ' }))
+  await command(page, { command: 'flag', flag: 'is_click_contacts', email: ' Late@Example.com ' })
   await delivered(page)
 
   const [visit, ...others] = await storedVisits(database, 'late@example.com')
@@ -75,21 +78,21 @@ t.test('a visit ends after inactivity_minutes without presence, and when the ema
   const page = await context.newPage()
   await page.clock.install()
   await page.goto(`${SHOP}/idle`)
-  await page.evaluate(() => (window as any).visitlog({ command: 'button', text: 'Short wait', inactivity_minutes: 5 }))
+  await command(page, { command: 'button', text: 'Short wait', inactivity_minutes: 5 })
   await delivered(page)
 
   await page.evaluate(() => (window as any).setVisibility('hidden'))
   await page.clock.fastForward('06:00')
   await page.evaluate(() => (window as any).setVisibility('visible'))
   await delivered(page)
-  await page.evaluate((email) => (window as any).visitlog({ command: 'button', text: 'Someone else', email }), second)
+  await command(page, { command: 'button', text: 'Someone else', email: second })
   await delivered(page)
 
   const idle = await storedVisits(database, first)
   t.equal(idle.length, 2, 'coming back after 6 idle minutes starts a second visit')
   t.same(idle.map(urlsOf), [[`${SHOP}/idle`], [`${SHOP}/idle`]], 'each visit logs the page')
   t.same(idle.map(textsOf), [['Short wait'], []])
-  t.ok(idle[0].logout_time && idle[0].logout_time < idle[1].login_time, 'the first visit ends before the second starts')
+  t.ok(idle[0].logout_time! < idle[1].login_time, 'the first visit ends before the second starts')
   const other = await storedVisits(database, second)
   t.same(other.map(textsOf), [['Someone else']], 'a new email is a new visit')
   t.ok(idle[1].logout_time, 'the replaced visit got its last presence')
@@ -132,7 +135,7 @@ t.test('only new pages are logged: not query or fragment changes, a repeat or a 
   t.ok(visit.urls.every((row) => !row.is_external_resource))
 })
 
-t.test('time spent: active time counts while visible and focused; presence is sent when it changes', async (t) => {
+t.test('active time counts while visible and focused; presence is sent when it changes', async (t) => {
   const context = await newContext(t, browser)
   const email = 'time@example.com'
   Object.assign(shop.pages, { '/read': runtimeTag(collector, { service, email }) })

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { type Browser, type BrowserContext, chromium } from 'playwright-core'
 import type { Test } from 'tap'
 import { buildApp } from '../../collector/app.js'
-import type { DatabaseHandle } from '../../collector/db/database.js'
+import { type DatabaseHandle, openDatabase } from '../../collector/db/database.js'
 import { ensureService } from '../../collector/db/service-queries.js'
 import { ADMIN_TOKEN } from '../../collector/test/app.js'
 import { buildRuntime } from '../runtime/build.js'
@@ -53,9 +53,19 @@ const VISIBILITY_SHIM = `(() => {
   }
 })()`
 
+/**
+ * This browser has no mail or phone app. Launching one for a mailto: or tel: link leaves headless
+ * Chromium ignoring later clicks for a while, so such links do not navigate here; the page (and
+ * GTM's click listeners) still see the click.
+ */
+const NO_EXTERNAL_APPS = `addEventListener('click', (event) => {
+  if (event.target.closest?.('a[href^="mailto:"], a[href^="tel:"]')) event.preventDefault()
+})`
+
 export async function newContext(t: Test, browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext()
   await context.addInitScript(VISIBILITY_SHIM)
+  await context.addInitScript(NO_EXTERNAL_APPS)
   t.teardown(() => context.close().catch(() => {}))
   return context
 }
@@ -64,13 +74,18 @@ export type Collector = Awaited<ReturnType<typeof startCollector>>
 
 /**
  * A collector listening on 127.0.0.1 (port 0 picks a free one), with one service. `stop` and
- * `start` take it off the network and bring it back on the same port, as an outage would.
+ * `start` take it off the network and bring it back on the same port, as an outage would;
+ * `cutDatabase` and `restoreDatabase` leave it running while its database does not answer.
  */
 export async function startCollector(t: Test, database: DatabaseHandle, options: { demo?: boolean } = {}) {
   const { code } = await builtRuntime()
   const service = await ensureService(database.db, 'demo')
+  // Routes read handle.db on every request, so swapping it cuts the database off at once.
+  const handle: DatabaseHandle = { ...database }
+  let unreachable: DatabaseHandle | undefined
+  t.teardown(() => unreachable?.close())
   const make = () => buildApp({
-    database,
+    database: handle,
     adminToken: ADMIN_TOKEN,
     runtimeScript: code,
     demo: options.demo ? { service: service.id } : undefined
@@ -97,6 +112,14 @@ export async function startCollector(t: Test, database: DatabaseHandle, options:
       app = await make()
       await app.listen({ host: '127.0.0.1', port })
       running = true
+    },
+    async cutDatabase() {
+      // Nothing listens on port 1: every query fails to connect, as with a database that is down.
+      unreachable ??= await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', poolSize: 1 })
+      handle.db = unreachable.db
+    },
+    restoreDatabase() {
+      handle.db = database.db
     }
   }
 }

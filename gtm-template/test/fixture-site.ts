@@ -18,7 +18,8 @@ export async function startShop(t: Test, pages: Record<string, string> = {}): Pr
   const server = createServer((request, response) => {
     const body = shop.pages[new URL(request.url ?? '/', 'http://localhost').pathname]
     if (body === undefined) return response.writeHead(404).end('not found')
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body)
+    const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }
+    response.writeHead(200, headers).end(body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => {
