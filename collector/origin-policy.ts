@@ -54,6 +54,16 @@ export class OriginPolicy {
     return undefined
   }
 
+  /**
+   * True when some service limits the origins it takes writes from. Until one does, every
+   * origin may write and no write needs its visit's service looked up (issue 6: no database
+   * round trip per request for what can be known).
+   */
+  async restrictsAny() {
+    for (const list of (await this.#lists()).values()) if (list.length > 0) return true
+    return false
+  }
+
   async serviceOfSession(sessionId: string) {
     const known = this.#sessionService.get(sessionId)
     if (known !== undefined) return known

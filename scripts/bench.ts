@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { type DatabaseHandle, openDatabase } from '../collector/db/database.js'
 import { migrateToLatest } from '../collector/db/migrate.js'
-import { Accepted, drive, type LoadResult, MIX } from './bench/load.js'
-import { checkRows, type RowCheck, seed } from './bench/rows.js'
 import { startServerProcess } from '../collector/test/server-process.js'
+import { Accepted, drive, type LoadOptions, type LoadResult, MIX } from './bench/load.js'
+import { median, type Pair, printPair, summarize } from './bench/report.js'
+import { checkRows, seed } from './bench/rows.js'
 
 const env = process.env
 const SETTINGS = {
@@ -18,29 +19,14 @@ const SETTINGS = {
   rounds: Number(env.BENCH_ROUNDS ?? 3),
   connections: Number(env.BENCH_CONNECTIONS ?? 64),
   sessions: Number(env.BENCH_SESSIONS ?? 5000),
+  batchSize: Number(env.BENCH_BATCH_SIZE ?? 10),
+  /** Browsers send Origin on these cross-site writes, which makes the collector check CORS. */
+  origin: env.BENCH_ORIGIN ?? 'https://shop.example.com',
   port: Number(env.BENCH_PORT ?? 18400),
-  targets: (env.BENCH_TARGETS ?? 'postgres,pglite').split(','),
+  targets: (env.BENCH_TARGETS ?? 'pglite,batch,postgres').split(','),
   logLevel: env.BENCH_LOG_LEVEL ?? 'warn',
   nodeFlags: (env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   collectorEnv: collectorEnv()
-}
-
-interface Measured {
-  name: string
-  rounds: LoadResult[]
-  requestsPerSecond: number
-  p50Ms: number
-  p99Ms: number
-  peakRssMb: number | undefined
-  rows?: RowCheck
-  exitCode?: number | null
-}
-
-interface Pair {
-  bare: Measured
-  collector: Measured
-  /** Median over rounds of collector/bare, each round measured back to back. */
-  ratio: number
 }
 
 /** Extra collector settings passed through: BENCH_COLLECTOR_ENV="A=1 B=2". */
@@ -49,12 +35,24 @@ function collectorEnv() {
   return Object.fromEntries(pairs.map(([key, ...value]) => [key, value.join('=')]))
 }
 
+type Open = () => Promise<DatabaseHandle>
+
+const TARGETS: Record<string, () => Promise<Pair>> = {
+  pglite: () => withPGlite((dbEnv, open) => benchCollector('collector pglite', dbEnv, open, 0)),
+  postgres: () => withPostgres((dbEnv, open) => benchCollector('collector postgres', dbEnv, open, 0)),
+  batch: () => withPostgres((dbEnv, open) =>
+    benchCollector(`collector postgres, batches of ${SETTINGS.batchSize}`, dbEnv, open, SETTINGS.batchSize))
+}
+
 async function main() {
   console.log(`bench: ${SETTINGS.connections} connections, ${SETTINGS.rounds} rounds of ${SETTINGS.seconds} s `
-    + `per server after ${SETTINGS.warmupSeconds} s warm-up, ${SETTINGS.sessions} visits, mix ${JSON.stringify(MIX)}`)
+    + `per server after ${SETTINGS.warmupSeconds} s warm-up, ${SETTINGS.sessions} visits, `
+    + `Origin ${SETTINGS.origin || 'none'}, mix ${JSON.stringify(MIX)}`)
   const pairs: Pair[] = []
-  if (SETTINGS.targets.includes('pglite')) pairs.push(await benchPGlite())
-  if (SETTINGS.targets.includes('postgres')) pairs.push(await benchPostgres())
+  for (const target of SETTINGS.targets) {
+    if (!TARGETS[target]) throw new Error(`BENCH_TARGETS: unknown target "${target}"`)
+    pairs.push(await TARGETS[target]())
+  }
 
   for (const pair of pairs) printPair(pair)
   const main = pairs.find((pair) => pair.collector.name === 'collector postgres') ?? pairs.at(-1)!
@@ -62,23 +60,22 @@ async function main() {
   console.log(`bench: ratio=${main.ratio.toFixed(2)} p99_ms=${main.collector.p99Ms.toFixed(1)} lost=${lost}`)
 }
 
-async function benchPostgres(): Promise<Pair> {
-  const name = `visitlog_bench_${process.pid}`
+async function withPostgres(run: (dbEnv: Record<string, string>, open: Open) => Promise<Pair>) {
+  const name = `visitlog_bench_${process.pid}_${Date.now()}`
   await adminQuery(`create database ${name}`)
   try {
     const url = new URL(SETTINGS.databaseUrl)
     url.pathname = `/${name}`
-    return await benchCollector('collector postgres', { DATABASE_URL: url.toString() },
-      () => openDatabase({ databaseUrl: url.toString(), poolSize: 2 }))
+    return await run({ DATABASE_URL: url.toString() }, () => openDatabase({ databaseUrl: url.toString(), poolSize: 2 }))
   } finally {
     await adminQuery(`drop database if exists ${name} with (force)`)
   }
 }
 
-async function benchPGlite(): Promise<Pair> {
+async function withPGlite(run: (dbEnv: Record<string, string>, open: Open) => Promise<Pair>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'visitlog-bench-'))
   try {
-    return await benchCollector('collector pglite', { DATA_DIR: dataDir }, () => openDatabase({ dataDir }))
+    return await run({ DATA_DIR: dataDir }, () => openDatabase({ dataDir }))
   } finally {
     rmSync(dataDir, { recursive: true, force: true })
   }
@@ -88,7 +85,7 @@ async function benchPGlite(): Promise<Pair> {
  * Seeds the database, then loads the bare server and the collector in alternating rounds (so a
  * busy neighbour on the machine slows both alike), stops the collector with SIGTERM and counts rows.
  */
-async function benchCollector(name: string, databaseEnv: Record<string, string>, open: () => Promise<DatabaseHandle>) {
+async function benchCollector(name: string, dbEnv: Record<string, string>, open: Open, batchSize: number) {
   const setup = await open()
   await migrateToLatest(setup.db)
   const seeded = await seed(setup.db, SETTINGS.sessions)
@@ -96,30 +93,26 @@ async function benchCollector(name: string, databaseEnv: Record<string, string>,
 
   const bare = await startServerProcess('scripts/bench/bare-server.ts', { PORT: String(SETTINGS.port + 1) })
   const collector = await startServerProcess('collector/server.ts', {
-    ...databaseEnv,
-    ...SETTINGS.collectorEnv,
+    ...dbEnv,
     HOST: '127.0.0.1',
     PORT: String(SETTINGS.port),
     LOG_LEVEL: SETTINGS.logLevel,
-    ADMIN_TOKEN: 'bench-admin-token-0123456789'
+    ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    // One address sends everything: limits far above the load keep their cost but never refuse.
+    RATE_LIMIT_MAX: '1000000',
+    RATE_LIMIT_SESSION_MAX: '1000000',
+    RATE_LIMIT_WINDOW: '1 second',
+    ...SETTINGS.collectorEnv
   }, SETTINGS.nodeFlags)
 
   const accepted = new Accepted()
-  const bareLoad = { url: bare.url, ...seeded, connections: SETTINGS.connections, accepted: new Accepted() }
-  const collectorLoad = { url: collector.url, ...seeded, connections: SETTINGS.connections, accepted }
-  if (SETTINGS.warmupSeconds > 0) {
-    await drive({ ...bareLoad, seconds: SETTINGS.warmupSeconds })
-    await drive({ ...collectorLoad, seconds: SETTINGS.warmupSeconds })
-  }
-  const bareRounds: LoadResult[] = []
-  const collectorRounds: LoadResult[] = []
-  for (let round = 0; round < SETTINGS.rounds; round++) {
-    bareRounds.push(await drive({ ...bareLoad, seconds: SETTINGS.seconds }))
-    collectorRounds.push(await drive({ ...collectorLoad, seconds: SETTINGS.seconds }))
-  }
+  const common = { ...seeded, connections: SETTINGS.connections, batchSize, origin: SETTINGS.origin }
+  const bareLoad: LoadOptions = { ...common, url: bare.url, seconds: 0, accepted: new Accepted() }
+  const collectorLoad: LoadOptions = { ...common, url: collector.url, seconds: 0, accepted }
+  const rounds = await alternate(bareLoad, collectorLoad)
 
-  const bareMeasured = summarize('bare fastify', bareRounds, bare.peakRssMb())
-  const collectorMeasured = summarize(name, collectorRounds, collector.peakRssMb())
+  const bareMeasured = summarize('bare fastify', rounds.bare, bare.peakRssMb())
+  const collectorMeasured = summarize(name, rounds.collector, collector.peakRssMb())
   await bare.stop()
   collectorMeasured.exitCode = await collector.stop()
 
@@ -129,43 +122,21 @@ async function benchCollector(name: string, databaseEnv: Record<string, string>,
   } finally {
     await check.close()
   }
-  const ratios = collectorRounds.map((round, index) => round.requestsPerSecond / bareRounds[index].requestsPerSecond)
+  const ratios = rounds.collector.map((round, index) => round.actionsPerSecond / rounds.bare[index].actionsPerSecond)
   return { bare: bareMeasured, collector: collectorMeasured, ratio: median(ratios) }
 }
 
-function summarize(name: string, rounds: LoadResult[], peakRssMb: number | undefined): Measured {
-  return {
-    name,
-    rounds,
-    requestsPerSecond: median(rounds.map((round) => round.requestsPerSecond)),
-    p50Ms: median(rounds.map((round) => round.p50Ms)),
-    p99Ms: median(rounds.map((round) => round.p99Ms)),
-    peakRssMb
+async function alternate(bareLoad: LoadOptions, collectorLoad: LoadOptions) {
+  if (SETTINGS.warmupSeconds > 0) {
+    await drive({ ...bareLoad, seconds: SETTINGS.warmupSeconds })
+    await drive({ ...collectorLoad, seconds: SETTINGS.warmupSeconds })
   }
-}
-
-function median(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-function printPair({ bare, collector, ratio }: Pair) {
-  console.log(`${collector.name} (ratio ${ratio.toFixed(2)}, medians of ${collector.rounds.length} rounds):`)
-  for (const measured of [bare, collector]) {
-    const rss = measured.peakRssMb === undefined ? 'n/a' : `${measured.peakRssMb.toFixed(0)} MiB`
-    console.log(`  ${measured.name.padEnd(20)} ${measured.requestsPerSecond.toFixed(0)} req/s, `
-      + `p50 ${measured.p50Ms.toFixed(1)} ms, p99 ${measured.p99Ms.toFixed(1)} ms, peak RSS ${rss}`)
-    for (const round of measured.rounds) {
-      console.log(`    round: ${round.requestsPerSecond.toFixed(0)} req/s, p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms, `
-        + `statuses ${JSON.stringify(round.statusCounts)}, errors ${round.errors}`)
-    }
+  const rounds = { bare: [] as LoadResult[], collector: [] as LoadResult[] }
+  for (let round = 0; round < SETTINGS.rounds; round++) {
+    rounds.bare.push(await drive({ ...bareLoad, seconds: SETTINGS.seconds }))
+    rounds.collector.push(await drive({ ...collectorLoad, seconds: SETTINGS.seconds }))
   }
-  if (!collector.rows) return
-  const { accepted, lost, unanswered } = collector.rows
-  const verdict = lost === 0 ? 'every 2xx answer has exactly one row' : `${lost} 2xx answers WITHOUT exactly one row`
-  console.log(`  rows: ${accepted} 2xx answers checked, ${verdict}; `
-    + `${unanswered} rows without a counted 2xx; collector exit code ${collector.exitCode}`)
+  return rounds
 }
 
 async function adminQuery(statement: string) {

@@ -44,3 +44,33 @@ export function leadersAndRepeats<T>(items: T[], keyOf: (item: T) => string | un
   }
   return { leaders, repeats }
 }
+
+export type StatementResult = { keys: ReadonlySet<string> } | { error: unknown }
+
+interface KeyedPart<T, R> {
+  items: T[]
+  leaders: T[]
+  repeats: T[]
+  keyOf(item: T): string
+  /** The outcome of an item the statement applied. */
+  applied(item: T): R
+  one(item: T): Promise<Outcome<R>>
+}
+
+/**
+ * Outcomes for a part whose statement answers the key of each item it applied: those get
+ * `applied`, the others and the repeats go through the one-row path, which names the error.
+ */
+export async function finishByKey<T, R>(result: StatementResult, part: KeyedPart<T, R>) {
+  const outcomes = new Map<T, Outcome<R>>()
+  if ('error' in result) {
+    const isolated = await isolate(result.error, part.leaders, part.one)
+    part.leaders.forEach((item, index) => outcomes.set(item, isolated[index]))
+  } else {
+    for (const item of part.leaders) {
+      outcomes.set(item, result.keys.has(part.keyOf(item)) ? part.applied(item) : await part.one(item))
+    }
+  }
+  for (const item of part.repeats) outcomes.set(item, await part.one(item))
+  return part.items.map((item) => outcomes.get(item)!)
+}

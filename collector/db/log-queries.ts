@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { CollectorError } from '../errors.js'
-import { type LogItem, type LogTable, writeLogGroup } from './log-groups.js'
+import { type LogTable, logKind } from './log-groups.js'
 import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-errors.js'
-import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
 import { writeGroupsOf } from './write-groups.js'
 
@@ -29,14 +28,14 @@ export interface ButtonLogInput {
 export async function insertUrlLog(db: Kysely<Database>, sessionId: string, log: UrlLogInput) {
   const groups = writeGroupsOf(db)
   if (!groups) return insertOneUrlLog(db, sessionId, log)
-  return groups.submit(writeUrlLogs, { sessionId: sessionId.toLowerCase(), log })
+  return groups.submit(URL_LOGS, { sessionId: sessionId.toLowerCase(), log })
 }
 
 /** Stores a pressed button; a replay of the same event_id is recognised and stored once. */
 export async function insertButtonLog(db: Kysely<Database>, sessionId: string, log: ButtonLogInput) {
   const groups = writeGroupsOf(db)
   if (!groups) return insertOneButtonLog(db, sessionId, log)
-  return groups.submit(writeButtonLogs, { sessionId: sessionId.toLowerCase(), log })
+  return groups.submit(BUTTON_LOGS, { sessionId: sessionId.toLowerCase(), log })
 }
 
 async function insertOneUrlLog(db: Kysely<Database>, sessionId: string, log: UrlLogInput) {
@@ -123,8 +122,5 @@ const BUTTON_LOG: LogTable<ButtonLogInput> = {
   insertOne: insertOneButtonLog
 }
 
-const writeUrlLogs = (db: Kysely<Database>, sessions: SessionCache, items: LogItem<UrlLogInput>[]) =>
-  writeLogGroup(db, sessions, URL_LOG, items)
-
-const writeButtonLogs = (db: Kysely<Database>, sessions: SessionCache, items: LogItem<ButtonLogInput>[]) =>
-  writeLogGroup(db, sessions, BUTTON_LOG, items)
+const URL_LOGS = logKind(URL_LOG)
+const BUTTON_LOGS = logKind(BUTTON_LOG)

@@ -24,5 +24,5 @@ t.test('on PostgreSQL, group statements are prepared once per connection and reu
 
   // One connection: this query sees the statements the group writes prepared on it.
   const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements order by name`.execute(database.db)
-  t.same(rows.map((row) => row.name), ['insert_url_log', 'insert_visits'])
+  t.same(rows.map((row) => row.name), ['write_url_log', 'write_visit_create'])
 })

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from './types.js'
+import { forgetSessions } from './write-groups.js'
 
 export interface DeletedCounts {
   visits: number
@@ -15,7 +16,7 @@ const none = (): DeletedCounts => ({ visits: 0, url_logs: 0, button_logs: 0 })
  */
 async function deleteVisits(db: Kysely<Database>, sessionIds: string[]): Promise<DeletedCounts> {
   if (sessionIds.length === 0) return none()
-  return db.transaction().execute(async (trx) => {
+  const counts = await db.transaction().execute(async (trx) => {
     const remove = (table: 'url_log' | 'button_log' | 'user_session') =>
       trx.deleteFrom(table).where('session_id', 'in', sessionIds).executeTakeFirst()
     const urls = await remove('url_log')
@@ -27,6 +28,9 @@ async function deleteVisits(db: Kysely<Database>, sessionIds: string[]): Promise
       button_logs: Number(buttons.numDeletedRows)
     }
   })
+  // A log for a deleted visit must not skip its existence check (docs/throughput.md).
+  forgetSessions(db, sessionIds)
+  return counts
 }
 
 function add(total: DeletedCounts, part: DeletedCounts) {

@@ -77,3 +77,20 @@ eachDatabase(t, 'an update with nothing to apply answers success for a visit and
     updateVisit(database.db, randomUUID(), { flags: [] }, { earliestSkewMs: 0 })
   ]), ['ok', 'SESSION_NOT_FOUND'])
 })
+
+eachDatabase(t, 'a client time given for the start and for a password change is kept', async (t, database) => {
+  const start = new Date('2026-12-04T09:00:00.000Z')
+  const changed = new Date('2026-12-04T09:05:00.000Z')
+  const [created, updated] = [await visitOf(database), await visitOf(database)]
+
+  await Promise.all([
+    createVisit(database.db, { ...created, login_time: start, flags: ['is_change_password'], at: changed }),
+    createVisit(database.db, { ...updated, login_time: start })
+  ])
+  await updateVisit(database.db, updated.session_id, { flags: ['is_change_password'], at: changed }, { earliestSkewMs: 0 })
+
+  for (const sessionId of [created.session_id, updated.session_id]) {
+    const visit = await readVisit(database.db, sessionId)
+    t.same([visit!.login_time, visit!.password_changed_at], [start.toISOString(), changed.toISOString()])
+  }
+})

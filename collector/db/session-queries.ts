@@ -3,9 +3,8 @@ import { FLAG_NAMES, type FlagName } from '../../schemas/index.js'
 import { CollectorError } from '../errors.js'
 import { parseUserAgent } from '../user-agent.js'
 import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-errors.js'
-import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
-import { type VisitUpdate, writeVisitCreates, writeVisitUpdates } from './visit-groups.js'
+import { createKind, updateKind, type VisitUpdate } from './visit-groups.js'
 import { writeGroupsOf } from './write-groups.js'
 
 export interface VisitFacts {
@@ -33,7 +32,7 @@ export interface NewVisit extends VisitFacts {
 export async function createVisit(db: Kysely<Database>, visit: NewVisit) {
   const groups = writeGroupsOf(db)
   if (!groups) return createOneVisit(db, visit)
-  return groups.submit(writeCreates, { ...visit, session_id: visit.session_id.toLowerCase() })
+  return groups.submit(VISIT_CREATES, { ...visit, session_id: visit.session_id.toLowerCase() })
 }
 
 async function createOneVisit(db: Kysely<Database>, visit: NewVisit) {
@@ -75,7 +74,8 @@ async function createOneVisit(db: Kysely<Database>, visit: NewVisit) {
   const { logout_time, login_time: _start, ...facts } = visit
   const hasFacts = facts.flags.length > 0 || facts.user_agent !== undefined || facts.active_seconds !== undefined
   if (hasFacts || logout_time) {
-    await updateVisit(db, visit.session_id, { ...facts, logout_time }, { earliestSkewMs: Infinity })
+    // The one-row path: this runs inside a group's finish, which a queued update would wait for.
+    await updateOneVisit(db, { sessionId: visit.session_id, facts: { ...facts, logout_time }, earliestSkewMs: Infinity })
   }
   return { created: false }
 }
@@ -99,7 +99,7 @@ export async function updateVisit(
   const update = { sessionId: sessionId.toLowerCase(), facts, earliestSkewMs: limits.earliestSkewMs }
   const groups = writeGroupsOf(db)
   if (!groups) return updateOneVisit(db, update)
-  await groups.submit(writeUpdates, update)
+  await groups.submit(VISIT_UPDATES, update)
 }
 
 async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliestSkewMs }: VisitUpdate) {
@@ -119,12 +119,6 @@ async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliest
     throw new CollectorError('SESSION_NOT_FOUND')
   }
 
-  if (Object.keys(set).length === 0) {
-    // Only false flags: nothing changes, but the visit must exist.
-    if (!(await visitExists(db, sessionId))) throw new CollectorError('SESSION_NOT_FOUND')
-    return
-  }
-
   let query = db.updateTable('user_session').set(set).where('session_id', '=', sessionId)
   if (facts.logout_time && Number.isFinite(earliestSkewMs)) {
     const earliest = sql<Date>`login_time - make_interval(secs => ${earliestSkewMs / 1000})`
@@ -137,11 +131,8 @@ async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliest
   throw new CollectorError(exists ? 'LOGOUT_TIME_OUT_OF_RANGE' : 'SESSION_NOT_FOUND')
 }
 
-const writeCreates = (db: Kysely<Database>, sessions: SessionCache, visits: NewVisit[]) =>
-  writeVisitCreates(db, sessions, visits, createOneVisit)
-
-const writeUpdates = (db: Kysely<Database>, sessions: SessionCache, updates: VisitUpdate[]) =>
-  writeVisitUpdates(db, sessions, updates, updateOneVisit)
+const VISIT_CREATES = createKind(createOneVisit)
+const VISIT_UPDATES = updateKind(updateOneVisit)
 
 export async function visitExists(db: Kysely<Database>, sessionId: string) {
   const row = await db

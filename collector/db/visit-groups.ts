@@ -1,12 +1,11 @@
 import { type Kysely, sql } from 'kysely'
 import { FLAG_NAMES } from '../../schemas/index.js'
 import { type ParsedUserAgent, parseUserAgent } from '../user-agent.js'
-import { preparedAs } from './prepared-statements.js'
-import { isolate, leadersAndRepeats, type Outcome, outcomeOf } from './group-outcomes.js'
-import type { SessionCache } from './session-cache.js'
+import { finishByKey, leadersAndRepeats, outcomeOf, type StatementResult } from './group-outcomes.js'
 import type { NewVisit, VisitFacts } from './session-queries.js'
 import type { Database } from './types.js'
 import { type UnnestColumn, unnest } from './unnest.js'
+import type { WriteKind } from './write-groups.js'
 
 export interface VisitUpdate {
   /** Lower-cased, so it matches the text PostgreSQL answers for a uuid. */
@@ -35,6 +34,7 @@ const UPDATE_COLUMNS: UnnestColumn<Parsed<VisitUpdate>>[] = [
   ...userAgentColumns<VisitUpdate>((item) => item.facts.user_agent),
   { name: 'logout_time', type: 'timestamptz', value: (item) => item.facts.logout_time ?? null },
   { name: 'active_seconds', type: 'integer', value: (item) => item.facts.active_seconds ?? null },
+  { name: 'at', type: 'timestamptz', value: (item) => item.facts.at ?? null },
   {
     name: 'skew_seconds',
     type: 'double precision',
@@ -43,44 +43,40 @@ const UPDATE_COLUMNS: UnnestColumn<Parsed<VisitUpdate>>[] = [
 ]
 
 /**
- * Applies a group of visit updates with one UPDATE, with the same rules as the one-row path:
- * flags only turn true, logout_time and active_seconds keep the greatest value, a logout before
- * the start (minus the skew) changes nothing. An update the statement did not apply, and a second
- * update of the same visit, go through the one-row path, which also names the error.
+ * Visit updates as part of a group statement: one UPDATE, with the same rules as the one-row
+ * path: flags only turn true, logout_time and active_seconds keep the greatest value, a logout
+ * before the start (minus the skew) changes nothing. An update the statement did not apply, and
+ * a second update of the same visit, go through the one-row path, which also names the error.
  */
-export async function writeVisitUpdates(
-  db: Kysely<Database>, sessions: SessionCache, items: VisitUpdate[], updateOne: UpdateOne
-): Promise<Outcome<null>[]> {
-  const one = (item: VisitUpdate) => outcomeOf(() => updateOne(db, item).then(() => null))
-  // Locking visits in one order keeps two concurrent groups from deadlocking each other.
-  const { leaders, repeats } = leadersAndRepeats([...items].sort(bySessionId), (item) => item.sessionId)
-  const outcomes = new Map<VisitUpdate, Outcome<null>>()
-
-  try {
-    const updated = await updateGroup(db, leaders)
-    for (const item of leaders) {
-      if (updated.has(item.sessionId)) sessions.remember(item.sessionId)
-      outcomes.set(item, updated.has(item.sessionId) ? null : await one(item))
+export function updateKind(updateOne: UpdateOne): WriteKind<VisitUpdate, null> {
+  return {
+    name: 'visit_update',
+    plan: (db, sessions, items) => {
+      const one = (item: VisitUpdate) => outcomeOf(() => updateOne(db, item).then(() => null))
+      // Locking visits in one order keeps two concurrent groups from deadlocking each other.
+      const { leaders, repeats } = leadersAndRepeats([...items].sort(bySessionId), (item) => item.sessionId)
+      const applied = (item: VisitUpdate) => {
+        sessions.remember(item.sessionId)
+        return null
+      }
+      const keyOf = (item: VisitUpdate) => item.sessionId
+      const finish = (result: StatementResult) => finishByKey(result, { items, leaders, repeats, keyOf, applied, one })
+      return { statement: leaders.length > 0 ? updateStatement(leaders) : undefined, finish }
     }
-  } catch (error) {
-    const isolated = await isolate(error, leaders, one)
-    leaders.forEach((item, index) => outcomes.set(item, isolated[index]))
   }
-  for (const item of repeats) outcomes.set(item, await one(item))
-  return items.map((item) => outcomes.get(item)!)
 }
 
-async function updateGroup(db: Kysely<Database>, items: VisitUpdate[]) {
+function updateStatement(items: VisitUpdate[]) {
   const parsed = items.map((item) => ({ ...item, parsed: parsedOrUndefined(item.facts.user_agent) }))
   const flags = FLAG_NAMES.map((flag) => sql`${sql.id(flag)} = ${sql.ref(`s.${flag}`)} or ${sql.ref(`given.${flag}`)}`)
   const userAgent = ['user_agent', ...UA_FIELDS].map((field) =>
     sql`${sql.id(field)} = case when given.user_agent is null then ${sql.ref(`s.${field}`)} else ${sql.ref(`given.${field}`)} end`)
 
-  const { rows } = await sql<{ session_id: string }>`${preparedAs('update_visits')}
+  return sql`
     update user_session as s set
       ${sql.join(flags)},
-      password_changed_at = case when given.is_change_password then coalesce(s.password_changed_at, now())
-        else s.password_changed_at end,
+      password_changed_at = case when given.is_change_password
+        then coalesce(s.password_changed_at, given.at, now()) else s.password_changed_at end,
       ${sql.join(userAgent)},
       logout_time = greatest(s.logout_time, given.logout_time),
       active_seconds = greatest(s.active_seconds, given.active_seconds)
@@ -88,8 +84,7 @@ async function updateGroup(db: Kysely<Database>, items: VisitUpdate[]) {
     where s.session_id = given.session_id
       and (given.logout_time is null or given.skew_seconds is null
         or s.login_time - make_interval(secs => given.skew_seconds) <= given.logout_time)
-    returning s.session_id::text`.execute(db)
-  return new Set(rows.map((row) => row.session_id))
+    returning s.session_id::text as key`
 }
 
 const CREATE_COLUMNS: UnnestColumn<Parsed<NewVisit>>[] = [
@@ -100,47 +95,45 @@ const CREATE_COLUMNS: UnnestColumn<Parsed<NewVisit>>[] = [
   ...userAgentColumns<NewVisit>((visit) => visit.user_agent),
   { name: 'logout_time', type: 'timestamptz', value: (visit) => visit.logout_time ?? null },
   { name: 'active_seconds', type: 'integer', value: (visit) => visit.active_seconds ?? 0 },
+  { name: 'login_time', type: 'timestamptz', value: (visit) => visit.login_time ?? null },
+  { name: 'at', type: 'timestamptz', value: (visit) => visit.at ?? null },
   ...FLAG_NAMES.map((flag) => ({ name: flag, type: 'boolean', value: (visit: NewVisit) => visit.flags.includes(flag) }))
 ]
 
 /**
- * Creates a group of visits with one INSERT. A visit whose id exists already (a retried create,
- * or a conflict) or whose service is unknown is not inserted and goes through the one-row path,
- * which recognises the retry or names the error.
+ * Visit creates as part of a group statement: one INSERT. A visit whose id exists already (a
+ * retried create, or a conflict) or whose service is unknown is not inserted and goes through
+ * the one-row path, which recognises the retry or names the error.
  */
-export async function writeVisitCreates(
-  db: Kysely<Database>, sessions: SessionCache, visits: NewVisit[], createOne: CreateOne
-): Promise<Outcome<{ created: boolean }>[]> {
-  const one = (visit: NewVisit) => outcomeOf(() => createOne(db, visit))
-  const { leaders, repeats } = leadersAndRepeats(visits, (visit) => visit.session_id)
-  const outcomes = new Map<NewVisit, Outcome<{ created: boolean }>>()
-
-  try {
-    const inserted = await insertGroup(db, leaders)
-    for (const visit of leaders) {
-      if (inserted.has(visit.session_id)) sessions.remember(visit.session_id)
-      outcomes.set(visit, inserted.has(visit.session_id) ? { created: true } : await one(visit))
+export function createKind(createOne: CreateOne): WriteKind<NewVisit, { created: boolean }> {
+  return {
+    name: 'visit_create',
+    plan: (db, sessions, visits) => {
+      const one = (visit: NewVisit) => outcomeOf(() => createOne(db, visit))
+      const { leaders, repeats } = leadersAndRepeats(visits, (visit) => visit.session_id)
+      const applied = (visit: NewVisit) => {
+        sessions.remember(visit.session_id)
+        return { created: true }
+      }
+      const keyOf = (visit: NewVisit) => visit.session_id
+      const finish = (result: StatementResult) =>
+        finishByKey(result, { items: visits, leaders, repeats, keyOf, applied, one })
+      return { statement: leaders.length > 0 ? insertStatement(leaders) : undefined, finish }
     }
-  } catch (error) {
-    const isolated = await isolate(error, leaders, one)
-    leaders.forEach((visit, index) => outcomes.set(visit, isolated[index]))
   }
-  for (const visit of repeats) outcomes.set(visit, await one(visit))
-  return visits.map((visit) => outcomes.get(visit)!)
 }
 
-async function insertGroup(db: Kysely<Database>, visits: NewVisit[]) {
+function insertStatement(visits: NewVisit[]) {
   const parsed = visits.map((visit) => ({ ...visit, parsed: parseUserAgent(visit.user_agent) }))
-  const names = CREATE_COLUMNS.map((column) => sql.id(column.name))
-
-  const { rows } = await sql<{ session_id: string }>`${preparedAs('insert_visits')}
-    insert into user_session (${sql.join(names)}, password_changed_at)
-    select ${sql.join(names)}, case when is_change_password then now() end
+  const computed = new Set(['login_time', 'at'])
+  const names = CREATE_COLUMNS.filter((column) => !computed.has(column.name)).map((column) => sql.id(column.name))
+  return sql`
+    insert into user_session (${sql.join(names)}, login_time, password_changed_at)
+    select ${sql.join(names)}, coalesce(login_time, now()), case when is_change_password then coalesce(at, now()) end
     from ${unnest('given', CREATE_COLUMNS, parsed)}
     where exists (select 1 from service where service.id = given.service_id)
     on conflict (session_id) do nothing
-    returning session_id::text`.execute(db)
-  return new Set(rows.map((row) => row.session_id))
+    returning session_id::text as key`
 }
 
 function parsedOrUndefined(userAgent: string | undefined) {

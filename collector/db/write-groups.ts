@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, RawBuilder } from 'kysely'
+import type { Outcome, StatementResult } from './group-outcomes.js'
+import { writeGroup } from './group-statement.js'
 import { type GroupOptions, GroupWriter } from './group-writer.js'
 import { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
@@ -8,39 +10,54 @@ export interface WriteGroupOptions extends GroupOptions {
   sessionCacheSize: number
 }
 
-/** Writes one group of one kind on the given database, with the database's session cache. */
-export type WriteKind<T, R> = (db: Kysely<Database>, sessions: SessionCache, items: T[]) => Promise<Array<R | Error>>
+/** One kind of write (url log, button log, visit create, visit update) and its part of a group. */
+export interface WriteKind<T, R> {
+  /** Names the kind's part of the group statement: lower case and underscores. */
+  name: string
+  /** The visit an item needs to exist already; looked up once per group unless the cache knows it. */
+  sessionOf?(item: T): string
+  /**
+   * Plans this kind's part for its items of one group; `missing` holds visits that do not exist.
+   * Its one-row fallbacks must query directly, never submit here: they run while the group does.
+   */
+  plan(db: Kysely<Database>, sessions: SessionCache, items: T[], missing: ReadonlySet<string>): Part<R>
+}
+
+/** One kind's share of a group. */
+export interface Part<R> {
+  /** A data-modifying statement returning one text column, `key`; undefined when nothing needs it. */
+  statement: RawBuilder<unknown> | undefined
+  /** Every item's outcome, in order, once the group statement has committed or failed (and undone). */
+  finish(result: StatementResult): Promise<Outcome<R>[]>
+}
+
+export interface Tagged {
+  kind: WriteKind<any, any>
+  item: unknown
+}
 
 /**
- * The group writers and session cache of one database. It belongs to the database handle, which
+ * The group writer and session cache of one database. It belongs to the database handle, which
  * drains it before closing the pool; the query functions find it from the Kysely instance they
  * are given, so their signatures stay those of plain queries.
  */
 export class WriteGroups {
   readonly sessions: SessionCache
-  readonly #db: Kysely<Database>
-  readonly #options: WriteGroupOptions
-  readonly #writers = new Map<WriteKind<any, any>, GroupWriter<any, any>>()
+  readonly #writer: GroupWriter<Tagged, unknown>
 
   constructor(db: Kysely<Database>, options: WriteGroupOptions) {
-    this.#db = db
-    this.#options = options
     this.sessions = new SessionCache(options.sessionCacheSize)
+    this.#writer = new GroupWriter((items) => writeGroup(db, this.sessions, items), options)
   }
 
-  /** Queues one item with the writer of its kind (made on first use) and answers its outcome. */
+  /** Queues one write and answers its outcome once its group has committed. */
   submit<T, R>(kind: WriteKind<T, R>, item: T): Promise<R> {
-    let writer = this.#writers.get(kind) as GroupWriter<T, R> | undefined
-    if (!writer) {
-      writer = new GroupWriter<T, R>((items) => kind(this.#db, this.sessions, items), this.#options)
-      this.#writers.set(kind, writer)
-    }
-    return writer.submit(item)
+    return this.#writer.submit({ kind, item }) as Promise<R>
   }
 
-  /** Resolves when every queued item has been written and answered. */
-  async drain() {
-    await Promise.all([...this.#writers.values()].map((writer) => writer.drain()))
+  /** Resolves when every queued write has been written and answered. */
+  drain() {
+    return this.#writer.drain()
   }
 }
 

@@ -33,6 +33,7 @@ export async function registerCors(app: FastifyInstance, policy: OriginPolicy) {
   app.addHook('preHandler', async (request, reply) => {
     const origin = request.headers.origin
     if (origin === undefined || !isPublicWrite(request.method, request.url)) return
+    if (!(await policy.restrictsAny())) return
 
     const serviceId = await serviceOf(request, policy)
     if (serviceId === undefined || await policy.allows(serviceId, origin)) return

@@ -17,10 +17,17 @@ export class Accepted {
   readonly flags: Array<[string, FlagName]> = []
 }
 
-type Sent =
+/** One action sent, as it is checked against the rows afterwards. */
+type Action =
   | { kind: 'url' | 'button', eventId: string }
   | { kind: 'create', sessionId: string }
   | { kind: 'flag', sessionId: string, flag: FlagName }
+
+interface Sent {
+  actions: Action[]
+  /** A batch answers 200 with one status per action; a single request answers one status. */
+  batch: boolean
+}
 
 export interface LoadOptions {
   url: string
@@ -29,10 +36,16 @@ export interface LoadOptions {
   sessions: string[]
   serviceId: number
   accepted: Accepted
+  /** Actions per request to POST /api/session/:id/batch/; 0 sends single requests. */
+  batchSize?: number
+  /** The Origin header browsers send with these cross-site writes; empty sends none. */
+  origin?: string
 }
 
 export interface LoadResult {
   requestsPerSecond: number
+  /** Actions per second: requests per second times the actions each carries. */
+  actionsPerSecond: number
   p50Ms: number
   p99Ms: number
   total: number
@@ -44,19 +57,26 @@ export interface LoadResult {
 export async function drive(options: LoadOptions): Promise<LoadResult> {
   let counter = 0
   const setupRequest = (request: Record<string, unknown>, context: { sent?: Sent }) => {
-    const { sent, ...shape } = nextRequest(options, counter++)
+    const { sent, ...shape } = options.batchSize ? nextBatch(options, counter++) : nextRequest(options, counter++)
     context.sent = sent
     return { ...request, ...shape }
   }
-  const onResponse = (status: number, _body: string, context: { sent?: Sent }) => {
-    if (status >= 200 && status < 300 && context.sent) record(options.accepted, context.sent)
+  const onResponse = (status: number, body: string, context: { sent?: Sent }) => {
+    if (status < 200 || status >= 300 || !context.sent) return
+    const { actions, batch } = context.sent
+    const statuses: number[] = batch ? JSON.parse(body).results.map((result: { status: number }) => result.status) : [status]
+    actions.forEach((action, index) => { if (statuses[index] < 300) record(options.accepted, action) })
   }
 
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
-    headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT },
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      ...(options.origin ? { origin: options.origin } : {})
+    },
     requests: [{ setupRequest, onResponse }]
   } as autocannon.Options)
 
@@ -65,6 +85,7 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
   )
   return {
     requestsPerSecond: result.requests.average,
+    actionsPerSecond: result.requests.average * (options.batchSize || 1),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     total: result.requests.total,
@@ -76,17 +97,17 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
 
 function nextRequest(options: LoadOptions, n: number) {
   const pick = Math.random()
-  const sessionId = options.sessions[Math.floor(Math.random() * options.sessions.length)]
+  const sessionId = pickSession(options)
+  const request = (method: string, path: string, body: object, action: Action) =>
+    ({ method, path, body: JSON.stringify(body), sent: { actions: [action], batch: false } })
 
   if (pick < MIX.url) {
     const eventId = randomUUID()
-    const body = { url: `https://example.com/catalog/item-${n % 997}`, is_external_resource: n % 10 === 0, event_id: eventId }
-    return request('POST', `/api/session/${sessionId}/url/`, body, { kind: 'url', eventId })
+    return request('POST', `/api/session/${sessionId}/url/`, urlBody(n, eventId), { kind: 'url', eventId })
   }
   if (pick < MIX.url + MIX.button) {
     const eventId = randomUUID()
-    const body = { button_text: BUTTONS[n % BUTTONS.length], url: 'https://example.com/cabinet', event_id: eventId }
-    return request('POST', `/api/session/${sessionId}/button/`, body, { kind: 'button', eventId })
+    return request('POST', `/api/session/${sessionId}/button/`, buttonBody(n, eventId), { kind: 'button', eventId })
   }
   if (pick < MIX.url + MIX.button + MIX.flag) {
     const flag = FLAG_NAMES[n % FLAG_NAMES.length]
@@ -97,13 +118,51 @@ function nextRequest(options: LoadOptions, n: number) {
   return request('POST', '/api/session/', body, { kind: 'create', sessionId: created })
 }
 
-function request(method: string, path: string, body: object, sent: Sent) {
-  return { method, path, body: JSON.stringify(body), sent }
+/**
+ * A batch of one visit, as the runtime sends it: a new visit (the create's share of the mix)
+ * starts with its create; the rest follow the single requests' mix.
+ */
+function nextBatch(options: LoadOptions, n: number) {
+  const at = new Date().toISOString()
+  const creates = Math.random() < MIX.create
+  const sessionId = creates ? randomUUID() : pickSession(options)
+  const items: object[] = []
+  const actions: Action[] = []
+  if (creates) {
+    items.push({ type: 'create', at, service: options.serviceId, email: `client${n}@example.com` })
+    actions.push({ kind: 'create', sessionId })
+  }
+
+  while (items.length < options.batchSize!) {
+    const pick = Math.random() * (1 - MIX.create)
+    const eventId = randomUUID()
+    if (pick < MIX.url) {
+      items.push({ type: 'url', at, ...urlBody(n + items.length, eventId) })
+      actions.push({ kind: 'url', eventId })
+    } else if (pick < MIX.url + MIX.button) {
+      items.push({ type: 'button', at, ...buttonBody(n + items.length, eventId) })
+      actions.push({ kind: 'button', eventId })
+    } else {
+      const flag = FLAG_NAMES[(n + items.length) % FLAG_NAMES.length]
+      items.push({ type: 'update', at, [flag]: true })
+      actions.push({ kind: 'flag', sessionId, flag })
+    }
+  }
+  const body = JSON.stringify({ sent_at: at, items })
+  return { method: 'POST', path: `/api/session/${sessionId}/batch/`, body, sent: { actions, batch: true } }
 }
 
-function record(accepted: Accepted, sent: Sent) {
-  if (sent.kind === 'create') accepted.createdSessions.push(sent.sessionId)
-  else if (sent.kind === 'flag') accepted.flags.push([sent.sessionId, sent.flag])
-  else if (sent.kind === 'url') accepted.urlEvents.push(sent.eventId)
-  else accepted.buttonEvents.push(sent.eventId)
+const pickSession = (options: LoadOptions) => options.sessions[Math.floor(Math.random() * options.sessions.length)]
+
+const urlBody = (n: number, eventId: string) =>
+  ({ url: `https://example.com/catalog/item-${n % 997}`, is_external_resource: n % 10 === 0, event_id: eventId })
+
+const buttonBody = (n: number, eventId: string) =>
+  ({ button_text: BUTTONS[n % BUTTONS.length], url: 'https://example.com/cabinet', event_id: eventId })
+
+function record(accepted: Accepted, action: Action) {
+  if (action.kind === 'create') accepted.createdSessions.push(action.sessionId)
+  else if (action.kind === 'flag') accepted.flags.push([action.sessionId, action.flag])
+  else if (action.kind === 'url') accepted.urlEvents.push(action.eventId)
+  else accepted.buttonEvents.push(action.eventId)
 }

@@ -1,0 +1,61 @@
+import type { LoadResult } from './load.js'
+import type { RowCheck } from './rows.js'
+
+export interface Measured {
+  name: string
+  rounds: LoadResult[]
+  requestsPerSecond: number
+  actionsPerSecond: number
+  p50Ms: number
+  p99Ms: number
+  peakRssMb: number | undefined
+  rows?: RowCheck
+  exitCode?: number | null
+}
+
+export interface Pair {
+  bare: Measured
+  collector: Measured
+  /** Median over rounds of collector/bare actions per second, each round measured back to back. */
+  ratio: number
+}
+
+/** Medians over the rounds: one slow round (a neighbour's burst) moves them little. */
+export function summarize(name: string, rounds: LoadResult[], peakRssMb: number | undefined): Measured {
+  return {
+    name,
+    rounds,
+    requestsPerSecond: median(rounds.map((round) => round.requestsPerSecond)),
+    actionsPerSecond: median(rounds.map((round) => round.actionsPerSecond)),
+    p50Ms: median(rounds.map((round) => round.p50Ms)),
+    p99Ms: median(rounds.map((round) => round.p99Ms)),
+    peakRssMb
+  }
+}
+
+export function printPair({ bare, collector, ratio }: Pair) {
+  console.log(`${collector.name} (ratio ${ratio.toFixed(2)}, medians of ${collector.rounds.length} rounds):`)
+  for (const measured of [bare, collector]) {
+    const rss = measured.peakRssMb === undefined ? 'n/a' : `${measured.peakRssMb.toFixed(0)} MiB`
+    const actions = measured.actionsPerSecond === measured.requestsPerSecond
+      ? ''
+      : ` (${measured.actionsPerSecond.toFixed(0)} actions/s)`
+    console.log(`  ${measured.name.padEnd(20)} ${measured.requestsPerSecond.toFixed(0)} req/s${actions}, `
+      + `p50 ${measured.p50Ms.toFixed(1)} ms, p99 ${measured.p99Ms.toFixed(1)} ms, peak RSS ${rss}`)
+    for (const round of measured.rounds) {
+      console.log(`    round: ${round.requestsPerSecond.toFixed(0)} req/s, p50 ${round.p50Ms} ms, `
+        + `p99 ${round.p99Ms} ms, statuses ${JSON.stringify(round.statusCounts)}, errors ${round.errors}`)
+    }
+  }
+  if (!collector.rows) return
+  const { accepted, lost, unanswered } = collector.rows
+  const verdict = lost === 0 ? 'every 2xx answer has exactly one row' : `${lost} 2xx answers WITHOUT exactly one row`
+  console.log(`  rows: ${accepted} 2xx answers checked, ${verdict}; `
+    + `${unanswered} rows without a counted 2xx; collector exit code ${collector.exitCode}`)
+}
+
+export function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
