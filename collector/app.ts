@@ -47,6 +47,8 @@ export async function buildApp(options: AppOptions) {
     logger: options.logger ?? false,
     logController: new RequestLog(),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // A request whose body trickles in is cut off (408) rather than holding a connection open.
+    requestTimeout: 30_000,
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     // An email in a path (URL-encoded, up to 254 characters) needs more than the default 100.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },

@@ -3,7 +3,8 @@ import { Address6 } from 'ip-address'
 
 /** An IPv4-mapped IPv6 address (::ffff:1.2.3.4) is the IPv4 address it carries. */
 export function normalizeIp(address: string | undefined): string | null {
-  if (!address) return null
+  // A zone id (fe80::1%eth0) names an interface of the sender, and PostgreSQL's inet refuses it.
+  if (!address || address.includes('%')) return null
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   const plain = mapped ? mapped[1] : address
   return isIP(plain) === 0 ? null : plain.toLowerCase()

@@ -20,12 +20,24 @@ export function requireHttpUrl(raw: string) {
   return raw
 }
 
-/** True when some string (value or key) anywhere in a parsed JSON value passes the test. */
-function someString(value: unknown, test: (text: string) => boolean): boolean {
-  if (typeof value === 'string') return test(value)
-  if (Array.isArray(value)) return value.some((item) => someString(item, test))
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => test(key) || someString(item, test))
+/**
+ * True when some string (value or key) anywhere in a parsed JSON value passes the test. It walks
+ * with a stack of its own, not by recursion: a small body can nest thousands of levels deep.
+ */
+function someString(root: unknown, test: (text: string) => boolean): boolean {
+  const pending: unknown[] = [root]
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (typeof value === 'string') {
+      if (test(value)) return true
+    } else if (Array.isArray(value)) {
+      pending.push(...value)
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (test(key)) return true
+        pending.push(item)
+      }
+    }
   }
   return false
 }

@@ -21,14 +21,23 @@ export function listServices(db: Kysely<Database>) {
 
 /** Creates the named service unless one by that name exists; answers it either way. */
 export async function ensureService(db: Kysely<Database>, serviceName: string) {
+  // Look first: an insert that meets a conflict still uses up an id of the sequence, and the
+  // collector ensures its demo service at every start.
+  const existing = await findService(db, serviceName)
+  if (existing) return existing
+
   await db
     .insertInto('service')
     .values({ service_name: serviceName })
     .onConflict((conflict) => conflict.column('service_name').doNothing())
     .execute()
+  return findService(db, serviceName).then((service) => service ?? Promise.reject(new Error('service vanished')))
+}
+
+function findService(db: Kysely<Database>, serviceName: string) {
   return db
     .selectFrom('service')
     .select(['id', 'service_name'])
     .where('service_name', '=', serviceName)
-    .executeTakeFirstOrThrow()
+    .executeTakeFirst()
 }

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { eachDatabase } from './databases.js'
 import { ADMIN, ADMIN_TOKEN, testApp } from './app.js'
+import { ensureService } from '../db/service-queries.js'
 
 eachDatabase(t, 'services are added and listed with the admin token', async (t, database) => {
   const { app, service } = await testApp(t, database)
@@ -35,4 +36,12 @@ eachDatabase(t, 'admin endpoints answer 401 without the right token', async (t, 
       t.equal(response.json().error.code, 'ADMIN_TOKEN_REQUIRED')
     }
   }
+})
+
+eachDatabase(t, 'ensuring an existing service again uses up no id', async (t, database) => {
+  const { app, service } = await testApp(t, database)
+  t.same(await ensureService(database.db, 'Company1'), service)
+  t.same(await ensureService(database.db, 'Company1'), service)
+  const added = await app.inject({ method: 'POST', url: '/api/service/', headers: ADMIN, payload: { service_name: 'Next' } })
+  t.equal(added.json().id, service.id + 1)
 })
