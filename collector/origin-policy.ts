@@ -48,7 +48,15 @@ export class OriginPolicy {
   async corsOrigin(origin: string): Promise<string | undefined> {
     const normalized = normalizeOrigin(origin)
     if (!normalized) return undefined
-    for (const list of (await this.#lists()).values()) {
+    let lists: Snapshot
+    try {
+      lists = await this.#lists()
+    } catch {
+      // The database is away: the write itself answers 503 and stores nothing, and the page
+      // may read that answer and its Retry-After.
+      return origin
+    }
+    for (const list of lists.values()) {
       if (list.length === 0 || list.includes(normalized)) return origin
     }
     return undefined

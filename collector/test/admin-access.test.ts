@@ -12,11 +12,14 @@ interface Route {
 
 /**
  * Public on purpose: what browsers send (visit create, update, logs, under /api/session/ and
- * only with POST or PUT), health probes, and the runtime script. Everything else is the
+ * only with POST or PUT), health probes, the runtime script, and pages without stored data. Everything else is the
  * operator's and needs the admin token; a new route is covered by this test without editing it.
  */
 function isPublic({ method, path }: Route) {
   if (path === '/healthz/' || path === '/readyz/' || path.startsWith('/assets/')) return true
+  // Pages that hold no stored data: the admin page's shell (its data calls need the token), the
+  // API's own documentation, and the demo site.
+  if (method === 'GET' && ['/admin', '/docs', '/demo'].some((prefix) => path.startsWith(prefix))) return true
   return (method === 'POST' || method === 'PUT') && path.startsWith('/api/session/')
 }
 

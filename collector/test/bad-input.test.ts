@@ -80,7 +80,7 @@ function cases(service: number): Case[] {
       raw('/api/session/', 'email=a', { 'content-type': 'application/x-www-form-urlencoded' }), 415,
       'CONTENT_TYPE_UNSUPPORTED'],
     // PUT and POST /api/session/<id>/
-    ['update: an empty object', body('PUT', visit, {}), 400, 'BODY_INVALID'],
+    ['update: an empty object', body('PUT', visit, {}), 400, 'BODY_EMPTY'],
     ['update: a flag of the wrong type', body('PUT', visit, { is_change_password: 1 }), 400, 'BODY_INVALID'],
     ['update: an extra field', body('PUT', visit, { email: 'eve@example.com' }), 400, 'BODY_INVALID'],
     ['update: a malformed id', body('PUT', '/api/session/123/', { is_click_contacts: true }), 400,
