@@ -7,6 +7,7 @@ import pg from 'pg'
 import { type DatabaseHandle, openDatabase } from '../collector/db/database.js'
 import { migrateToLatest } from '../collector/db/migrate.js'
 import { startServerProcess } from '../collector/test/server-process.js'
+import { startCpuCount } from './bench/cpu.js'
 import { Accepted, drive, type LoadOptions, type LoadResult, MIX } from './bench/load.js'
 import { median, type Pair, printPair, summarize } from './bench/report.js'
 import { checkRows, seed } from './bench/rows.js'
@@ -109,7 +110,7 @@ async function benchCollector(name: string, dbEnv: Record<string, string>, open:
   const common = { ...seeded, connections: SETTINGS.connections, batchSize, origin: SETTINGS.origin }
   const bareLoad: LoadOptions = { ...common, url: bare.url, seconds: 0, accepted: new Accepted() }
   const collectorLoad: LoadOptions = { ...common, url: collector.url, seconds: 0, accepted }
-  const rounds = await alternate(bareLoad, collectorLoad)
+  const rounds = await alternate({ ...bareLoad, pid: bare.pid }, { ...collectorLoad, pid: collector.pid })
 
   const bareMeasured = summarize('bare fastify', rounds.bare, bare.peakRssMb())
   const collectorMeasured = summarize(name, rounds.collector, collector.peakRssMb())
@@ -126,17 +127,30 @@ async function benchCollector(name: string, dbEnv: Record<string, string>, open:
   return { bare: bareMeasured, collector: collectorMeasured, ratio: median(ratios) }
 }
 
-async function alternate(bareLoad: LoadOptions, collectorLoad: LoadOptions) {
+type Target = LoadOptions & { pid: number }
+
+async function alternate(bareLoad: Target, collectorLoad: Target) {
   if (SETTINGS.warmupSeconds > 0) {
     await drive({ ...bareLoad, seconds: SETTINGS.warmupSeconds })
     await drive({ ...collectorLoad, seconds: SETTINGS.warmupSeconds })
   }
   const rounds = { bare: [] as LoadResult[], collector: [] as LoadResult[] }
   for (let round = 0; round < SETTINGS.rounds; round++) {
-    rounds.bare.push(await drive({ ...bareLoad, seconds: SETTINGS.seconds }))
-    rounds.collector.push(await drive({ ...collectorLoad, seconds: SETTINGS.seconds }))
+    rounds.bare.push(await countedRound(bareLoad))
+    rounds.collector.push(await countedRound(collectorLoad))
   }
   return rounds
+}
+
+/** One round, with the CPU time the server, PostgreSQL and the load driver spent per action. */
+async function countedRound(target: Target) {
+  const spent = startCpuCount(target.pid)
+  const result = await drive({ ...target, seconds: SETTINGS.seconds })
+  const cpu = spent()
+  const actions = result.total * (target.batchSize || 1)
+  const perAction = (seconds: number) => (actions > 0 ? (seconds * 1e6) / actions : 0)
+  result.cpuPerAction = { server: perAction(cpu.server), database: perAction(cpu.database), driver: perAction(cpu.driver) }
+  return result
 }
 
 async function adminQuery(statement: string) {

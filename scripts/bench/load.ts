@@ -52,6 +52,8 @@ export interface LoadResult {
   non2xx: number
   errors: number
   statusCounts: Record<string, number>
+  /** CPU microseconds per action, when the bench counted them. */
+  cpuPerAction?: { server: number, database: number, driver: number }
 }
 
 export async function drive(options: LoadOptions): Promise<LoadResult> {

@@ -46,12 +46,27 @@ export function printPair({ bare, collector, ratio }: Pair) {
       console.log(`    round: ${round.requestsPerSecond.toFixed(0)} req/s, p50 ${round.p50Ms} ms, `
         + `p99 ${round.p99Ms} ms, statuses ${JSON.stringify(round.statusCounts)}, errors ${round.errors}`)
     }
+    const cpu = cpuMedians(measured.rounds)
+    if (cpu) {
+      console.log(`    CPU per action: server ${cpu.server.toFixed(0)} µs, PostgreSQL ${cpu.database.toFixed(0)} µs, `
+        + `load driver ${cpu.driver.toFixed(0)} µs`)
+    }
   }
   if (!collector.rows) return
   const { accepted, lost, unanswered } = collector.rows
   const verdict = lost === 0 ? 'every 2xx answer has exactly one row' : `${lost} 2xx answers WITHOUT exactly one row`
   console.log(`  rows: ${accepted} 2xx answers checked, ${verdict}; `
     + `${unanswered} rows without a counted 2xx; collector exit code ${collector.exitCode}`)
+}
+
+function cpuMedians(rounds: LoadResult[]) {
+  const counted = rounds.flatMap((round) => (round.cpuPerAction ? [round.cpuPerAction] : []))
+  if (counted.length === 0) return undefined
+  return {
+    server: median(counted.map((cpu) => cpu.server)),
+    database: median(counted.map((cpu) => cpu.database)),
+    driver: median(counted.map((cpu) => cpu.driver))
+  }
 }
 
 export function median(values: number[]) {
