@@ -16,5 +16,6 @@ export interface AppContext {
 }
 
 export type TypedApp = FastifyInstance<
-  RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider
+  RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger,
+  TypeBoxTypeProvider
 >

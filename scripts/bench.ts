@@ -46,7 +46,8 @@ const TARGETS: Record<string, () => Promise<Pair>> = {
 }
 
 async function main() {
-  console.log(`bench: ${SETTINGS.connections} connections, ${SETTINGS.rounds} rounds of ${SETTINGS.seconds} s `
+  console.log(`bench: ${SETTINGS.connections} connections, `
+    + `${SETTINGS.rounds} rounds of ${SETTINGS.seconds} s `
     + `per server after ${SETTINGS.warmupSeconds} s warm-up, ${SETTINGS.sessions} visits, `
     + `Origin ${SETTINGS.origin || 'none'}, mix ${JSON.stringify(MIX)}`)
   const pairs: Pair[] = []
@@ -67,7 +68,8 @@ async function withPostgres(run: (dbEnv: Record<string, string>, open: Open) => 
   try {
     const url = new URL(SETTINGS.databaseUrl)
     url.pathname = `/${name}`
-    return await run({ DATABASE_URL: url.toString() }, () => openDatabase({ databaseUrl: url.toString(), poolSize: 2 }))
+    return await run({ DATABASE_URL: url.toString() },
+      () => openDatabase({ databaseUrl: url.toString(), poolSize: 2 }))
   } finally {
     await adminQuery(`drop database if exists ${name} with (force)`)
   }
@@ -123,7 +125,8 @@ async function benchCollector(name: string, dbEnv: Record<string, string>, open:
   } finally {
     await check.close()
   }
-  const ratios = rounds.collector.map((round, index) => round.actionsPerSecond / rounds.bare[index].actionsPerSecond)
+  const ratios = rounds.collector.map((round, index) =>
+    round.actionsPerSecond / rounds.bare[index].actionsPerSecond)
   return { bare: bareMeasured, collector: collectorMeasured, ratio: median(ratios) }
 }
 
@@ -149,7 +152,9 @@ async function countedRound(target: Target) {
   const cpu = spent()
   const actions = result.total * (target.batchSize || 1)
   const perAction = (seconds: number) => (actions > 0 ? (seconds * 1e6) / actions : 0)
-  result.cpuPerAction = { server: perAction(cpu.server), database: perAction(cpu.database), driver: perAction(cpu.driver) }
+  result.cpuPerAction = {
+    server: perAction(cpu.server), database: perAction(cpu.database), driver: perAction(cpu.driver)
+  }
   return result
 }
 

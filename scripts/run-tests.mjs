@@ -13,7 +13,8 @@ const interactive = process.stdout.isTTY === true
 
 rmSync(RESULTS, { recursive: true, force: true })
 const reporter = interactive ? 'base' : 'silent'
-const run = spawnSync('npx', ['tap', `--reporter=${reporter}`, ...process.argv.slice(2)], { stdio: 'inherit' })
+const run = spawnSync('npx', ['tap', `--reporter=${reporter}`, ...process.argv.slice(2)],
+  { stdio: 'inherit' })
 
 let passed = 0
 let failed = 0

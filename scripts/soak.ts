@@ -169,7 +169,8 @@ function report(samples: Point[], result: LoadResult, rows: Record<string, numbe
   const mb = (bytes: number) => (bytes / MB).toFixed(1).padStart(7)
   console.log('\n seconds   rss MB  heap MB  handles')
   for (const s of samples) {
-    console.log(`${String(s.seconds).padStart(8)} ${mb(s.rss)}  ${mb(s.heapUsed)}  ${String(s.handles).padStart(7)}`)
+    console.log(`${String(s.seconds).padStart(8)} ${mb(s.rss)}  ${mb(s.heapUsed)}  `
+      + `${String(s.handles).padStart(7)}`)
   }
 
   const half = Math.floor(samples.length / 2)

@@ -1,6 +1,7 @@
 // Operator commands: `npm run db:migrate`, `npm run service:add -- Company1`, `npm run service:list`,
 // `npm run service:origins -- 3 https://shop.example`, `npm run retention -- 395`,
-// `npm run client:erase -- ann@example.com --service 3`, or `npx tsx scripts/visitlog.ts <command>`. Uses DATABASE_URL, else the PGlite directory DATA_DIR.
+// `npm run client:erase -- ann@example.com --service 3`, or `npx tsx scripts/visitlog.ts <command>`.
+// Uses DATABASE_URL, else the PGlite directory DATA_DIR.
 import { ConfigError, loadConfig } from '../collector/config.js'
 import { openDatabase } from '../collector/db/database.js'
 import { migrateToLatest } from '../collector/db/migrate.js'

@@ -20,7 +20,8 @@ export async function writeGroup(db: Kysely<Database>, sessions: SessionCache, t
   })
 
   const missing = await missingSessions(db, sessions, tagged)
-  const planned = [...byKind].map(([kind, { items }]) => ({ kind, part: kind.plan(db, sessions, items, missing) }))
+  const planned = [...byKind].map(([kind, { items }]) =>
+    ({ kind, part: kind.plan(db, sessions, items, missing) }))
   const result = await runStatement(db, planned)
 
   const outcomes: Outcome<unknown>[] = new Array(tagged.length)
@@ -59,8 +60,10 @@ async function runStatement(db: Kysely<Database>, planned: Planned) {
   if (parts.length === 0) return new Map<string, Set<string>>()
 
   const cte = (name: string) => sql.id(`written_${name}`)
-  const queries = parts.map(({ kind, part }) => sql`${cte(kind.name)} as (${part.statement as RawBuilder<unknown>})`)
-  const answers = parts.map(({ kind }) => sql`select ${sql.lit(kind.name)} as kind, key from ${cte(kind.name)}`)
+  const queries = parts.map(({ kind, part }) =>
+    sql`${cte(kind.name)} as (${part.statement as RawBuilder<unknown>})`)
+  const answers = parts.map(({ kind }) =>
+    sql`select ${sql.lit(kind.name)} as kind, key from ${cte(kind.name)}`)
   // The text depends only on which kinds take part (in name order): each combination is prepared once.
   const name = `write_${parts.map(({ kind }) => kind.name).join('_')}`
 

@@ -96,10 +96,12 @@ t.test('a group write that throws fails every item of that group only', async (t
 })
 
 t.test('a group write answering too few outcomes rejects the items left without one', async (t) => {
-  const writer = new GroupWriter<number, string>(async () => ['only one'], { maxSize: 9, maxWaitMs: 0, concurrency: 1 })
+  const writer = new GroupWriter<number, string>(async () => ['only one'],
+    { maxSize: 9, maxWaitMs: 0, concurrency: 1 })
   const settled = await settleAll([1, 2].map((item) => writer.submit(item)))
   t.equal(settled[0].status, 'fulfilled')
-  t.equal((settled[1] as PromiseRejectedResult).reason.message, 'A group write answered fewer outcomes than items')
+  t.equal((settled[1] as PromiseRejectedResult).reason.message,
+    'A group write answered fewer outcomes than items')
 })
 
 t.test('with maxWaitMs, a group waits that long for companions before it is written', async (t) => {

@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely'
 import { CollectorError } from '../errors.js'
-import { isolate, leadersAndRepeats, type Outcome, outcomeOf, type StatementResult } from './group-outcomes.js'
+import {
+  isolate, leadersAndRepeats, type Outcome, outcomeOf, type StatementResult
+} from './group-outcomes.js'
 import { preparedAs } from './prepared-statements.js'
 import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
@@ -51,10 +53,16 @@ export function logKind<L extends LogFields>(table: LogTable<L>): WriteKind<LogI
 }
 
 function planLogs<L extends LogFields>(
-  db: Kysely<Database>, sessions: SessionCache, table: LogTable<L>, items: LogItem<L>[], missing: ReadonlySet<string>
+  db: Kysely<Database>,
+  sessions: SessionCache,
+  table: LogTable<L>,
+  items: LogItem<L>[],
+  missing: ReadonlySet<string>
 ): Part<LogOutcome> {
   const slots: Slot<L>[] = items.map((item) => ({ ...item }))
-  for (const slot of slots) if (missing.has(slot.sessionId)) slot.outcome = new CollectorError('SESSION_NOT_FOUND')
+  for (const slot of slots) {
+    if (missing.has(slot.sessionId)) slot.outcome = new CollectorError('SESSION_NOT_FOUND')
+  }
   const { leaders, repeats } = leadersAndRepeats(slots.filter((slot) => !slot.outcome), eventKey)
   const one = (slot: Slot<L>) => insertOne(db, sessions, table, slot)
 
@@ -87,14 +95,18 @@ function insertStatement<L extends LogFields>(table: LogTable<L>, group: LogItem
   ]
   return sql`
     insert into ${sql.table(table.name)} (session_id, event_id, date, ${sql.join(names)})
-    select session_id, event_id, coalesce(date, now()), ${sql.join(names)} from ${unnest('given', columns, group)}
+    select session_id, event_id, coalesce(date, now()), ${sql.join(names)}
+    from ${unnest('given', columns, group)}
     on conflict (session_id, event_id) do nothing
     returning session_id::text || '/' || event_id::text as key`
 }
 
 /** Logs whose event_id was stored before: the same content is a replay, other content a conflict. */
 async function compareReplays<L extends LogFields>(
-  db: Kysely<Database>, table: LogTable<L>, replays: Slot<L>[], one: (slot: Slot<L>) => Promise<Outcome<LogOutcome>>
+  db: Kysely<Database>,
+  table: LogTable<L>,
+  replays: Slot<L>[],
+  one: (slot: Slot<L>) => Promise<Outcome<LogOutcome>>
 ) {
   if (replays.length === 0) return
   const names = table.columns.map((column) => sql.ref(column.name))
@@ -116,7 +128,9 @@ async function insertOne<L extends LogFields>(
   db: Kysely<Database>, sessions: SessionCache, table: LogTable<L>, item: LogItem<L>
 ) {
   const outcome = await outcomeOf(() => table.insertOne(db, item.sessionId, item.log))
-  if (outcome instanceof CollectorError && outcome.code === 'SESSION_NOT_FOUND') sessions.forget([item.sessionId])
+  if (outcome instanceof CollectorError && outcome.code === 'SESSION_NOT_FOUND') {
+    sessions.forget([item.sessionId])
+  }
   return outcome
 }
 

@@ -34,7 +34,8 @@ const UNAVAILABLE_MESSAGE = new RegExp([
 /** True when the database could not be reached, dropped the connection or is too slow. */
 export function isConnectionError(error: unknown): boolean {
   const code = sqlState(error)
-  const unavailable = code && (CONNECTION_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_STATES.has(code))
+  const unavailable = code
+    && (CONNECTION_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_STATES.has(code))
   if (unavailable) return true
   const message = error instanceof Error ? error.message : ''
   return UNAVAILABLE_MESSAGE.test(message)

@@ -31,7 +31,8 @@ export async function ensureService(db: Kysely<Database>, serviceName: string) {
     .values({ service_name: serviceName })
     .onConflict((conflict) => conflict.column('service_name').doNothing())
     .execute()
-  return findService(db, serviceName).then((service) => service ?? Promise.reject(new Error('service vanished')))
+  return findService(db, serviceName)
+    .then((service) => service ?? Promise.reject(new Error('service vanished')))
 }
 
 function findService(db: Kysely<Database>, serviceName: string) {

@@ -72,10 +72,13 @@ async function createOneVisit(db: Kysely<Database>, visit: NewVisit) {
   if (!same) throw new CollectorError('SESSION_CONFLICT')
 
   const { logout_time, login_time: _start, ...facts } = visit
-  const hasFacts = facts.flags.length > 0 || facts.user_agent !== undefined || facts.active_seconds !== undefined
+  const hasFacts = facts.flags.length > 0 || facts.user_agent !== undefined
+    || facts.active_seconds !== undefined
   if (hasFacts || logout_time) {
     // The one-row path: this runs inside a group's finish, which a queued update would wait for.
-    await updateOneVisit(db, { sessionId: visit.session_id, facts: { ...facts, logout_time }, earliestSkewMs: Infinity })
+    await updateOneVisit(db, {
+      sessionId: visit.session_id, facts: { ...facts, logout_time }, earliestSkewMs: Infinity
+    })
   }
   return { created: false }
 }
@@ -108,7 +111,9 @@ async function updateOneVisit(db: Kysely<Database>, { sessionId, facts, earliest
   if (facts.flags.includes('is_change_password')) {
     set.password_changed_at = sql`coalesce(password_changed_at, ${facts.at ?? sql`now()`})`
   }
-  if (facts.user_agent !== undefined) Object.assign(set, { user_agent: facts.user_agent }, parseUserAgent(facts.user_agent))
+  if (facts.user_agent !== undefined) {
+    Object.assign(set, { user_agent: facts.user_agent }, parseUserAgent(facts.user_agent))
+  }
   if (facts.logout_time) set.logout_time = sql`greatest(logout_time, ${facts.logout_time})`
   if (facts.active_seconds !== undefined) {
     set.active_seconds = sql`greatest(active_seconds, ${facts.active_seconds}::integer)`

@@ -11,8 +11,13 @@ export interface UnnestColumn<T> {
  * `unnest($1::type[], $2::type[], ...) as alias (name, ...)`: many rows as one parameter per
  * column, so a group's statement text is the same whatever its size.
  */
-export function unnest<T>(alias: string, columns: readonly UnnestColumn<T>[], items: readonly T[]): RawBuilder<unknown> {
-  const arrays = columns.map((column) => sql`${items.map((item) => column.value(item))}::${sql.raw(column.type)}[]`)
+export function unnest<T>(
+  alias: string,
+  columns: readonly UnnestColumn<T>[],
+  items: readonly T[]
+): RawBuilder<unknown> {
+  const arrays = columns.map((column) =>
+    sql`${items.map((item) => column.value(item))}::${sql.raw(column.type)}[]`)
   const names = columns.map((column) => sql.id(column.name))
   return sql`unnest(${sql.join(arrays)}) as ${sql.id(alias)} (${sql.join(names)})`
 }

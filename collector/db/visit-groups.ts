@@ -17,20 +17,26 @@ export interface VisitUpdate {
 export type UpdateOne = (db: Kysely<Database>, update: VisitUpdate) => Promise<void>
 export type CreateOne = (db: Kysely<Database>, visit: NewVisit) => Promise<{ created: boolean }>
 
-const UA_FIELDS = ['browser', 'browser_version', 'os', 'os_version', 'device_type', 'device_vendor', 'device_model'] as const
+const UA_FIELDS = [
+  'browser', 'browser_version', 'os', 'os_version', 'device_type', 'device_vendor', 'device_model'
+] as const
 
 type Parsed<T> = T & { parsed: ParsedUserAgent | undefined }
 
 function userAgentColumns<T>(userAgentOf: (item: T) => string | undefined): UnnestColumn<Parsed<T>>[] {
   return [
     { name: 'user_agent', type: 'text', value: (item) => userAgentOf(item) ?? null },
-    ...UA_FIELDS.map((field) => ({ name: field, type: 'text', value: (item: Parsed<T>) => item.parsed?.[field] ?? null }))
+    ...UA_FIELDS.map((field) => ({
+      name: field, type: 'text', value: (item: Parsed<T>) => item.parsed?.[field] ?? null
+    }))
   ]
 }
 
 const UPDATE_COLUMNS: UnnestColumn<Parsed<VisitUpdate>>[] = [
   { name: 'session_id', type: 'uuid', value: (item) => item.sessionId },
-  ...FLAG_NAMES.map((flag) => ({ name: flag, type: 'boolean', value: (item: VisitUpdate) => item.facts.flags.includes(flag) })),
+  ...FLAG_NAMES.map((flag) => ({
+    name: flag, type: 'boolean', value: (item: VisitUpdate) => item.facts.flags.includes(flag)
+  })),
   ...userAgentColumns<VisitUpdate>((item) => item.facts.user_agent),
   { name: 'logout_time', type: 'timestamptz', value: (item) => item.facts.logout_time ?? null },
   { name: 'active_seconds', type: 'integer', value: (item) => item.facts.active_seconds ?? null },
@@ -60,7 +66,8 @@ export function updateKind(updateOne: UpdateOne): WriteKind<VisitUpdate, null> {
         return null
       }
       const keyOf = (item: VisitUpdate) => item.sessionId
-      const finish = (result: StatementResult) => finishByKey(result, { items, leaders, repeats, keyOf, applied, one })
+      const finish = (result: StatementResult) =>
+        finishByKey(result, { items, leaders, repeats, keyOf, applied, one })
       return { statement: leaders.length > 0 ? updateStatement(leaders) : undefined, finish }
     }
   }
@@ -68,9 +75,11 @@ export function updateKind(updateOne: UpdateOne): WriteKind<VisitUpdate, null> {
 
 function updateStatement(items: VisitUpdate[]) {
   const parsed = items.map((item) => ({ ...item, parsed: parsedOrUndefined(item.facts.user_agent) }))
-  const flags = FLAG_NAMES.map((flag) => sql`${sql.id(flag)} = ${sql.ref(`s.${flag}`)} or ${sql.ref(`given.${flag}`)}`)
+  const flags = FLAG_NAMES.map((flag) =>
+    sql`${sql.id(flag)} = ${sql.ref(`s.${flag}`)} or ${sql.ref(`given.${flag}`)}`)
   const userAgent = ['user_agent', ...UA_FIELDS].map((field) =>
-    sql`${sql.id(field)} = case when given.user_agent is null then ${sql.ref(`s.${field}`)} else ${sql.ref(`given.${field}`)} end`)
+    sql`${sql.id(field)} = case when given.user_agent is null
+      then ${sql.ref(`s.${field}`)} else ${sql.ref(`given.${field}`)} end`)
 
   return sql`
     update user_session as s set
@@ -97,7 +106,9 @@ const CREATE_COLUMNS: UnnestColumn<Parsed<NewVisit>>[] = [
   { name: 'active_seconds', type: 'integer', value: (visit) => visit.active_seconds ?? 0 },
   { name: 'login_time', type: 'timestamptz', value: (visit) => visit.login_time ?? null },
   { name: 'at', type: 'timestamptz', value: (visit) => visit.at ?? null },
-  ...FLAG_NAMES.map((flag) => ({ name: flag, type: 'boolean', value: (visit: NewVisit) => visit.flags.includes(flag) }))
+  ...FLAG_NAMES.map((flag) => ({
+    name: flag, type: 'boolean', value: (visit: NewVisit) => visit.flags.includes(flag)
+  }))
 ]
 
 /**
@@ -126,10 +137,12 @@ export function createKind(createOne: CreateOne): WriteKind<NewVisit, { created:
 function insertStatement(visits: NewVisit[]) {
   const parsed = visits.map((visit) => ({ ...visit, parsed: parseUserAgent(visit.user_agent) }))
   const computed = new Set(['login_time', 'at'])
-  const names = CREATE_COLUMNS.filter((column) => !computed.has(column.name)).map((column) => sql.id(column.name))
+  const names = CREATE_COLUMNS.filter((column) => !computed.has(column.name))
+    .map((column) => sql.id(column.name))
   return sql`
     insert into user_session (${sql.join(names)}, login_time, password_changed_at)
-    select ${sql.join(names)}, coalesce(login_time, now()), case when is_change_password then coalesce(at, now()) end
+    select ${sql.join(names)}, coalesce(login_time, now()),
+      case when is_change_password then coalesce(at, now()) end
     from ${unnest('given', CREATE_COLUMNS, parsed)}
     where exists (select 1 from service where service.id = given.service_id)
     on conflict (session_id) do nothing

@@ -10,12 +10,18 @@ import { forgetSessions, writeGroupsOf } from './write-groups.js'
 
 const settle = <T>(promises: Promise<T>[]) =>
   Promise.allSettled(promises).then((results) => results.map((result) =>
-    result.status === 'fulfilled' ? result.value ?? 'ok' : (result.reason as { code?: string }).code ?? result.reason))
+    result.status === 'fulfilled'
+      ? result.value ?? 'ok'
+      : (result.reason as { code?: string }).code ?? result.reason))
 
-eachDatabase(t, 'a mixed group is written by one statement, and a row failing it fails alone', async (t, database) => {
+eachDatabase(t, 'a mixed group is written by one statement, and a row failing it fails alone',
+  async (t, database) => {
   const service = await ensureService(database.db, 'Company1')
-  const visit = (email: string) => ({ session_id: randomUUID(), service_id: service.id, email, ip_address: null, flags: [] })
-  const [kept, deleted, fresh] = [visit('kept@example.com'), visit('gone@example.com'), visit('new@example.com')]
+  const visit = (email: string) =>
+    ({ session_id: randomUUID(), service_id: service.id, email, ip_address: null, flags: [] })
+  const [kept, deleted, fresh] = [
+    visit('kept@example.com'), visit('gone@example.com'), visit('new@example.com')
+  ]
   await Promise.all([createVisit(database.db, kept), createVisit(database.db, deleted)])
   // Deleted behind the cache's back: the group statement's foreign key check fails.
   await sql`delete from user_session where session_id = ${deleted.session_id}`.execute(database.db)
@@ -31,7 +37,9 @@ eachDatabase(t, 'a mixed group is written by one statement, and a row failing it
 
   t.same(results, [{ created: true }, 'SESSION_NOT_FOUND', { created: true }, { created: true }, 'ok'])
   const stored = await readVisit(database.db, kept.session_id)
-  t.match(stored, { is_click_deposit_button: true, urls: [{ url: page.url }], buttons: [{ button_text: 'Deposit' }] })
+  t.match(stored, {
+    is_click_deposit_button: true, urls: [{ url: page.url }], buttons: [{ button_text: 'Deposit' }]
+  })
   t.equal(stored!.urls.length, 1)
   t.match(await readVisit(database.db, fresh.session_id), { email: 'new@example.com' })
 })
@@ -39,7 +47,9 @@ eachDatabase(t, 'a mixed group is written by one statement, and a row failing it
 eachDatabase(t, 'forgetSessions drops ids from the cache, whatever their case', async (t, database) => {
   const service = await ensureService(database.db, 'Company1')
   const sessionId = randomUUID()
-  await createVisit(database.db, { session_id: sessionId, service_id: service.id, email: 'a@example.com', ip_address: null, flags: [] })
+  await createVisit(database.db, {
+    session_id: sessionId, service_id: service.id, email: 'a@example.com', ip_address: null, flags: []
+  })
   const sessions = writeGroupsOf(database.db)!.sessions
   t.equal(sessions.has(sessionId), true)
 
@@ -47,12 +57,17 @@ eachDatabase(t, 'forgetSessions drops ids from the cache, whatever their case', 
   t.equal(sessions.has(sessionId), false)
 })
 
-eachDatabase(t, 'erasing a client drops its visits from the session cache, so logs for them answer 404', async (t, database) => {
+eachDatabase(t,
+  'erasing a client drops its visits from the session cache, so logs for them answer 404',
+  async (t, database) => {
   const service = await ensureService(database.db, 'Company1')
   const sessionId = randomUUID()
-  await createVisit(database.db, { session_id: sessionId, service_id: service.id, email: 'a@example.com', ip_address: null, flags: [] })
+  await createVisit(database.db, {
+    session_id: sessionId, service_id: service.id, email: 'a@example.com', ip_address: null, flags: []
+  })
 
-  t.same(await eraseClient(database.db, service.id, 'a@example.com'), { visits: 1, url_logs: 0, button_logs: 0 })
+  t.same(await eraseClient(database.db, service.id, 'a@example.com'),
+    { visits: 1, url_logs: 0, button_logs: 0 })
   t.equal(writeGroupsOf(database.db)!.sessions.has(sessionId), false)
   const page = { url: 'https://example.com/', is_external_resource: false }
   t.same(await settle([insertUrlLog(database.db, sessionId, page)]), ['SESSION_NOT_FOUND'])

@@ -9,7 +9,8 @@ export function healthRoutes({ database }: AppContext) {
 
     app.get('/readyz', { schema: { response: { 200: Status, 503: Status } } }, async (_request, reply) => {
       const ready = await database.ping()
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database: database.kind })
+      return reply.code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not ready', database: database.kind })
     })
   }
 }

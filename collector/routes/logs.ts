@@ -1,4 +1,6 @@
-import { BUTTON_TEXT_MAX, ButtonLogCreate, ErrorBody, SessionParams, Success, UrlLogCreate } from '../../schemas/index.js'
+import {
+  BUTTON_TEXT_MAX, ButtonLogCreate, ErrorBody, SessionParams, Success, UrlLogCreate
+} from '../../schemas/index.js'
 import type { AppContext, TypedApp } from '../context.js'
 import { insertButtonLog, insertUrlLog } from '../db/log-queries.js'
 import { CollectorError } from '../errors.js'

@@ -8,7 +8,10 @@ export function serviceRoutes({ database, requireAdmin }: AppContext) {
     app.addHook('onRequest', requireAdmin)
 
     app.post('/api/service/', {
-      schema: { body: ServiceCreate, response: { 201: Service, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody } }
+      schema: {
+        body: ServiceCreate,
+        response: { 201: Service, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody }
+      }
     }, async (request, reply) => {
       const name = request.body.service_name.trim()
       if (name === '') throw new CollectorError('BODY_INVALID', 'body/service_name is blank')

@@ -13,8 +13,10 @@ t.test('defaults need no environment at all', async (t) => {
 
 t.test('TRUST_PROXY takes a hop count or addresses, never everything', async (t) => {
   t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2)
-  t.same(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy, ['10.0.0.1', '192.168.0.0/16', '::1'])
-  t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), new ConfigError('TRUST_PROXY', 'takes a hop count or proxy addresses, got "true"'))
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy,
+    ['10.0.0.1', '192.168.0.0/16', '::1'])
+  t.throws(() => loadConfig({ TRUST_PROXY: 'true' }),
+    new ConfigError('TRUST_PROXY', 'takes a hop count or proxy addresses, got "true"'))
 })
 
 t.test('a bad variable is named in the message', async (t) => {
@@ -26,5 +28,7 @@ t.test('a bad variable is named in the message', async (t) => {
     [{ LOG_LEVEL: 'loud' }, /^Configuration: LOG_LEVEL must be one of /],
     [{ CLOCK_SKEW_SECONDS: '-5' }, /^Configuration: CLOCK_SKEW_SECONDS /]
   ]
-  for (const [env, message] of cases) t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
+  for (const [env, message] of cases) {
+    t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
+  }
 })

@@ -53,7 +53,8 @@ async function sharedPGlite() {
   const { rows } = await sql<{ name: string }>`
     select quote_ident(tablename) as name from pg_tables
     where schemaname = 'public' and tablename not like 'kysely_%'`.execute(handle.db)
-  await sql.raw(`truncate ${rows.map((row) => row.name).join(', ')} restart identity cascade`).execute(handle.db)
+  await sql.raw(`truncate ${rows.map((row) => row.name).join(', ')} restart identity cascade`)
+    .execute(handle.db)
   return handle
 }
 
@@ -68,7 +69,11 @@ async function adminQuery(serverUrl: string, statement: string) {
 }
 
 /** Runs the same subtest once per database kind. */
-export function eachDatabase(t: Test, name: string, body: (t: Test, database: DatabaseHandle) => Promise<void>) {
+export function eachDatabase(
+  t: Test,
+  name: string,
+  body: (t: Test, database: DatabaseHandle) => Promise<void>
+) {
   for (const kind of databaseKinds()) {
     t.test(`${name} (${kind})`, async (t) => body(t, await openTestDatabase(t, kind)))
   }

@@ -20,7 +20,8 @@ t.test('the demo site is served under /demo/ only when enabled', async (t) => {
   t.match(home.body, '<script src="/demo/gtm-harness.js" data-container="/demo/container.json"></script>')
   t.match(home.body, 'href="http://localhost:')
   for (const path of ['/demo/contacts/', '/demo/account/', '/demo/account/password/', '/demo/support/',
-    '/demo/help/', '/demo/help/fees', '/demo/logout/', '/platform/', '/demo/site.js', '/demo/gtm-harness.js']) {
+    '/demo/help/', '/demo/help/fees', '/demo/logout/', '/platform/', '/demo/site.js',
+    '/demo/gtm-harness.js']) {
     t.equal((await on.inject({ method: 'GET', url: path })).statusCode, 200, path)
   }
 })

@@ -19,36 +19,46 @@ const logUrl = (app: App, sessionId: string, payload: object) =>
 const logButton = (app: App, sessionId: string, payload: object) =>
   app.inject({ method: 'POST', url: `/api/session/${sessionId}/button/`, payload })
 
-eachDatabase(t, 'concurrent log requests are each answered 201 and stored exactly once', async (t, database) => {
+eachDatabase(t, 'concurrent log requests are each answered 201 and stored exactly once',
+  async (t, database) => {
   const { app, service } = await testApp(t, database)
   const sessionId = await newVisit(app, service.id)
   const pages = Array.from({ length: 40 }, (_, n) => `https://example.com/page/${n}`)
 
   const answers = await Promise.all([
-    ...pages.map((url) => logUrl(app, sessionId, { url, is_external_resource: false, event_id: randomUUID() })),
+    ...pages.map((url) =>
+      logUrl(app, sessionId, { url, is_external_resource: false, event_id: randomUUID() })),
     ...pages.map((url) => logButton(app, sessionId, { button_text: ` Deposit `, url }))
   ])
 
   t.same(answers.map((answer) => answer.statusCode), Array(80).fill(201))
   t.same(answers[0].json(), { success: true })
-  const visit = (await app.inject({ method: 'GET', url: `/api/session/${sessionId}/`, headers: ADMIN })).json()
+  const visit = (await app.inject({
+    method: 'GET', url: `/api/session/${sessionId}/`, headers: ADMIN
+  })).json()
   t.same(visit.urls.map((row: { url: string }) => row.url).sort(), [...pages].sort())
   t.same(visit.buttons.map((row: { url: string }) => row.url).sort(), [...pages].sort())
   t.same(new Set(visit.buttons.map((row: { button_text: string }) => row.button_text)), new Set(['Deposit']))
 })
 
-eachDatabase(t, 'in a burst, a log for an unknown visit answers 404 SESSION_NOT_FOUND and the others 201', async (t, database) => {
+eachDatabase(t,
+  'in a burst, a log for an unknown visit answers 404 SESSION_NOT_FOUND and the others 201',
+  async (t, database) => {
   const { app, service } = await testApp(t, database)
   const sessionId = await newVisit(app, service.id)
   const page = { url: 'https://example.com/', is_external_resource: false }
 
-  const answers = await Promise.all([logUrl(app, sessionId, page), logUrl(app, randomUUID(), page), logUrl(app, sessionId, page)])
+  const answers = await Promise.all([
+    logUrl(app, sessionId, page), logUrl(app, randomUUID(), page), logUrl(app, sessionId, page)
+  ])
 
   t.same(answers.map((answer) => answer.statusCode), [201, 404, 201])
   t.same(answers[1].json().error.code, 'SESSION_NOT_FOUND')
 })
 
-eachDatabase(t, 'a replayed event answers 200, the same event_id with other content 409 EVENT_CONFLICT', async (t, database) => {
+eachDatabase(t,
+  'a replayed event answers 200, the same event_id with other content 409 EVENT_CONFLICT',
+  async (t, database) => {
   const { app, service } = await testApp(t, database)
   const sessionId = await newVisit(app, service.id)
   const eventId = randomUUID()
@@ -60,6 +70,8 @@ eachDatabase(t, 'a replayed event answers 200, the same event_id with other cont
 
   const later = await Promise.all([press('Deposit'), press('Sign in')])
   t.same(later.map((answer) => answer.statusCode), [200, 409])
-  const visit = (await app.inject({ method: 'GET', url: `/api/session/${sessionId}/`, headers: ADMIN })).json()
+  const visit = (await app.inject({
+    method: 'GET', url: `/api/session/${sessionId}/`, headers: ADMIN
+  })).json()
   t.equal(visit.buttons.length, 1)
 })

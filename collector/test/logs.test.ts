@@ -8,10 +8,14 @@ const EVENT = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'
 async function withVisit(t: Parameters<Parameters<typeof eachDatabase>[2]>[0],
   database: Parameters<Parameters<typeof eachDatabase>[2]>[1]) {
   const { app, service } = await testApp(t, database)
-  await app.inject({ method: 'POST', url: '/api/session/', payload: { email: 'ann@example.com', service: service.id, session_id: SESSION } })
+  await app.inject({
+    method: 'POST', url: '/api/session/',
+    payload: { email: 'ann@example.com', service: service.id, session_id: SESSION }
+  })
   const post = (kind: 'url' | 'button', payload: object, id = SESSION) =>
     app.inject({ method: 'POST', url: `/api/session/${id}/${kind}/`, payload })
-  const read = async () => (await app.inject({ method: 'GET', url: `/api/session/${SESSION}`, headers: ADMIN })).json()
+  const read = async () =>
+    (await app.inject({ method: 'GET', url: `/api/session/${SESSION}`, headers: ADMIN })).json()
   return { post, read }
 }
 
@@ -19,24 +23,31 @@ eachDatabase(t, 'visited URLs and pressed buttons are stored in order', async (t
   const { post, read } = await withVisit(t, database)
 
   t.equal((await post('url', { url: 'https://shop.example/', is_external_resource: false })).statusCode, 201)
-  t.equal((await post('url', { url: 'https://platform.example/app', is_external_resource: true })).statusCode, 201)
+  t.equal((await post('url', {
+    url: 'https://platform.example/app', is_external_resource: true
+  })).statusCode, 201)
   const button = await post('button', { button_text: '  Deposit  ', url: 'https://shop.example/lk' })
   t.equal(button.statusCode, 201)
   t.same(button.json(), { success: true })
   t.equal((await post('button', { button_text: 'Send' })).statusCode, 201, 'the page URL is optional')
 
   const visit = await read()
-  t.same(visit.urls.map((row: { url: string, is_external_resource: boolean }) => [row.url, row.is_external_resource]), [
+  t.same(visit.urls.map(
+    (row: { url: string, is_external_resource: boolean }) => [row.url, row.is_external_resource]
+  ), [
     ['https://shop.example/', false],
     ['https://platform.example/app', true]
   ])
-  t.same(visit.buttons.map((row: { button_text: string, url: string | null }) => [row.button_text, row.url]), [
+  t.same(visit.buttons.map(
+    (row: { button_text: string, url: string | null }) => [row.button_text, row.url]
+  ), [
     ['Deposit', 'https://shop.example/lk'],
     ['Send', null]
   ])
 })
 
-eachDatabase(t, 'a replayed event_id is stored once; different content under it is a conflict', async (t, database) => {
+eachDatabase(t, 'a replayed event_id is stored once; different content under it is a conflict',
+  async (t, database) => {
   const { post, read } = await withVisit(t, database)
   const log = { url: 'https://shop.example/contacts', is_external_resource: false, event_id: EVENT }
 
@@ -74,7 +85,8 @@ eachDatabase(t, 'logs refuse bad URLs, bad texts and unknown visits', async (t, 
   const unknown = '99999999-8888-4777-8666-555555555555'
   const cases: Array<[string, 'url' | 'button', object, string, number, string]> = [
     ['relative url', 'url', { url: '/contacts', is_external_resource: false }, SESSION, 400, 'URL_INVALID'],
-    ['ftp url', 'url', { url: 'ftp://shop.example/', is_external_resource: false }, SESSION, 400, 'URL_INVALID'],
+    ['ftp url', 'url', { url: 'ftp://shop.example/', is_external_resource: false }, SESSION, 400,
+      'URL_INVALID'],
     ['javascript url', 'url', { url: 'javascript:alert(1)', is_external_resource: false }, SESSION, 400,
       'URL_INVALID'],
     ['url too long', 'url', { url: `https://shop.example/${'a'.repeat(8200)}`, is_external_resource: false },
@@ -95,7 +107,8 @@ eachDatabase(t, 'logs refuse bad URLs, bad texts and unknown visits', async (t, 
     t.equal(response.statusCode, status, `${kind}: ${name}`)
     t.equal(response.json().error.code, code, `${kind}: ${name}`)
   }
-  t.equal((await post('button', { button_text: ` ${'x'.repeat(1000)} ` })).statusCode, 201, '1000 after trimming')
+  t.equal((await post('button', { button_text: ` ${'x'.repeat(1000)} ` })).statusCode, 201,
+    '1000 after trimming')
 
   const visit = await read()
   t.equal(visit.urls.length, 0)

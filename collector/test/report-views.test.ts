@@ -64,7 +64,8 @@ test('visit_report carries each flag with the time it became true', async (t, { 
   })
 })
 
-test('client_report sums visits and keeps each flag with its first time', async (t, { database, company1 }) => {
+test('client_report sums visits and keeps each flag with its first time',
+  async (t, { database, company1 }) => {
   const rows = await database.db.selectFrom('client_report').selectAll()
     .where('service_id', '=', company1.id).orderBy('email').execute()
   const never = (flag: string) => ({ [flag]: false, [`${flag}_first_at`]: null })

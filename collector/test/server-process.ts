@@ -17,7 +17,11 @@ const READY = /listening on (http:\/\/\S+)/
 const KEEP_OUTPUT = 8000
 
 /** Starts `script` and resolves once it prints "listening on <url>". */
-export async function startServerProcess(script: string, env: Record<string, string>, nodeFlags: string[] = []) {
+export async function startServerProcess(
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = []
+) {
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -56,7 +60,9 @@ async function waitUntilListening(child: ChildProcess, exited: Promise<number | 
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output()}`)), 60_000)
   })
-  const died = exited.then((code) => { throw new Error(`server exited with ${code} before listening:\n${output()}`) })
+  const died = exited.then((code) => {
+    throw new Error(`server exited with ${code} before listening:\n${output()}`)
+  })
   // Exiting later, after it listened, is no failure of the start.
   died.catch(() => {})
 

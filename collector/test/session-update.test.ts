@@ -7,10 +7,14 @@ const SESSION = '0b7e2a1c-5d4f-4e3a-8b2c-9d8e7f6a5b4c'
 async function withVisit(t: Parameters<Parameters<typeof eachDatabase>[2]>[0],
   database: Parameters<Parameters<typeof eachDatabase>[2]>[1]) {
   const { app, service } = await testApp(t, database, { clockSkewMs: 60_000 })
-  await app.inject({ method: 'POST', url: '/api/session/', payload: { email: 'ann@example.com', service: service.id, session_id: SESSION } })
+  await app.inject({
+    method: 'POST', url: '/api/session/',
+    payload: { email: 'ann@example.com', service: service.id, session_id: SESSION }
+  })
   const put = (payload: unknown, method: 'PUT' | 'POST' = 'PUT', id = SESSION) =>
     app.inject({ method, url: `/api/session/${id}/`, payload: payload as object })
-  const read = async () => (await app.inject({ method: 'GET', url: `/api/session/${SESSION}`, headers: ADMIN })).json()
+  const read = async () =>
+    (await app.inject({ method: 'GET', url: `/api/session/${SESSION}`, headers: ADMIN })).json()
   return { app, put, read }
 }
 
@@ -27,7 +31,8 @@ eachDatabase(t, 'flags only go from false to true, on PUT and on POST alike', as
   t.same([visit.is_click_platform, visit.is_click_contacts, visit.is_write_to_support], [true, false, true])
 })
 
-eachDatabase(t, 'password_changed_at is set when the flag first becomes true and kept', async (t, database) => {
+eachDatabase(t, 'password_changed_at is set when the flag first becomes true and kept',
+  async (t, database) => {
   const { put, read } = await withVisit(t, database)
   await put({ is_change_password: true })
   const firstTime = (await read()).password_changed_at
@@ -40,7 +45,8 @@ eachDatabase(t, 'password_changed_at is set when the flag first becomes true and
   t.equal(visit.password_changed_at, firstTime)
 })
 
-eachDatabase(t, 'logout_time keeps the latest value and refuses times outside the visit', async (t, database) => {
+eachDatabase(t, 'logout_time keeps the latest value and refuses times outside the visit',
+  async (t, database) => {
   const { put, read } = await withVisit(t, database)
   const now = Date.now()
   const later = new Date(now + 1000).toISOString()
@@ -86,12 +92,14 @@ eachDatabase(t, 'updates refuse empty, unknown, mistyped and misaddressed bodies
     ['wrong type', { is_click_platform: 'yes' }, SESSION, 400, 'BODY_INVALID'],
     ['array body', [], SESSION, 400, 'BODY_INVALID'],
     ['malformed id', { is_click_platform: true }, 'not-a-uuid', 400, 'SESSION_ID_INVALID'],
-    ['unknown id', { is_click_platform: true }, '11111111-2222-4333-8444-555555555555', 404, 'SESSION_NOT_FOUND']
+    ['unknown id', { is_click_platform: true }, '11111111-2222-4333-8444-555555555555', 404,
+      'SESSION_NOT_FOUND']
   ]
   for (const [name, payload, id, status, code] of cases) {
     const response = await put(payload, 'PUT', id)
     t.equal(response.statusCode, status, name)
     t.equal(response.json().error.code, code, name)
   }
-  t.equal((await put({ is_click_contacts: true }, 'PUT', SESSION.toUpperCase())).statusCode, 200, 'ids match in any case')
+  t.equal((await put({ is_click_contacts: true }, 'PUT', SESSION.toUpperCase())).statusCode, 200,
+    'ids match in any case')
 })

@@ -19,7 +19,10 @@ interface Answer {
 }
 
 /** Where the collector keeps its data for this test, as its environment and as open() options. */
-async function databaseFor(t: Test, kind: DatabaseKind): Promise<{ env: Record<string, string>, options: DatabaseOptions }> {
+async function databaseFor(
+  t: Test,
+  kind: DatabaseKind
+): Promise<{ env: Record<string, string>, options: DatabaseOptions }> {
   if (kind === 'postgres') {
     const databaseUrl = await createTestDatabase(t)
     return { env: { DATABASE_URL: databaseUrl }, options: { databaseUrl } }
@@ -40,16 +43,20 @@ async function post(url: string, body: object) {
 }
 
 for (const kind of databaseKinds()) {
-  t.test(`on SIGTERM under load, every 2xx answer has its row and the collector exits 0 (${kind})`, async (t) => {
+  t.test(
+    `on SIGTERM under load, every 2xx answer has its row and the collector exits 0 (${kind})`,
+    async (t) => {
     const database = await databaseFor(t, kind)
     const server = await startServerProcess(SERVER, {
-      ...database.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ADMIN_TOKEN: 'shutdown-test-token-0123456789'
+      ...database.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn',
+      ADMIN_TOKEN: 'shutdown-test-token-0123456789'
     })
     t.teardown(() => server.stop('SIGKILL'))
 
     const sessionId = randomUUID()
     // A fresh database gets the "demo" service, id 1.
-    t.equal(await post(`${server.url}/api/session/`, { email: 'a@example.com', service: 1, session_id: sessionId }), 201)
+    t.equal(await post(`${server.url}/api/session/`,
+      { email: 'a@example.com', service: 1, session_id: sessionId }), 201)
 
     const answers: Answer[] = []
     let exited: Promise<number | null> | undefined
@@ -70,7 +77,8 @@ for (const kind of databaseKinds()) {
 
     const accepted = answers.filter((answer) => answer.status === 201)
     t.ok(accepted.length >= ANSWERS_BEFORE_SIGTERM,
-      `${accepted.length} logs accepted, ${accepted.length - ANSWERS_BEFORE_SIGTERM} of them answered after SIGTERM`)
+      `${accepted.length} logs accepted, `
+        + `${accepted.length - ANSWERS_BEFORE_SIGTERM} of them answered after SIGTERM`)
     const refused = new Set(answers.filter((answer) => answer.status !== 201).map((answer) => answer.status))
     t.same([...refused].filter((status) => status !== 0 && status !== 503), [],
       'the rest are refused (503 while closing) or find no server')

@@ -6,7 +6,10 @@ declare module 'autocannon' {
       path?: string
       body?: string
       headers?: Record<string, string>
-      setupRequest?: (request: Record<string, unknown>, context: Record<string, any>) => Record<string, unknown>
+      setupRequest?: (
+        request: Record<string, unknown>,
+        context: Record<string, any>
+      ) => Record<string, unknown>
       onResponse?: (status: number, body: string, context: Record<string, any>) => void
     }
     interface Options {

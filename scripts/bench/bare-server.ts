@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto'
 import Fastify from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import {
-  Batch, BatchResult, BUTTON_TEXT_MAX, ButtonLogCreate, ErrorBody, SessionCreate, SessionCreated, SessionParams,
-  SessionUpdate, Success, UrlLogCreate
+  Batch, BatchResult, BUTTON_TEXT_MAX, ButtonLogCreate, ErrorBody, SessionCreate, SessionCreated,
+  SessionParams, SessionUpdate, Success, UrlLogCreate
 } from '../../schemas/index.js'
 import { checkItem } from '../../collector/batch-items.js'
 import { clientClock, correctTime } from '../../collector/client-time.js'
@@ -33,7 +33,9 @@ async function main() {
     return reply.code(201).send({ session_id: sessionId })
   })
 
-  const update = { schema: { params: SessionParams, body: SessionUpdate, response: { 200: Success, ...errors } } }
+  const update = {
+    schema: { params: SessionParams, body: SessionUpdate, response: { 200: Success, ...errors } }
+  }
   app.put('/api/session/:session_id/', update, async () => ({ success: true as const }))
 
   app.post('/api/session/:session_id/url/', {
@@ -69,7 +71,9 @@ async function main() {
     return { success: true as const, results }
   })
 
-  const address = await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 0) })
+  const address = await app.listen({
+    host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 0)
+  })
   console.log(`Bare Fastify listening on ${address}`)
   const stop = () => void app.close().then(() => process.exit(0))
   process.once('SIGTERM', stop)

@@ -59,14 +59,18 @@ export interface LoadResult {
 export async function drive(options: LoadOptions): Promise<LoadResult> {
   let counter = 0
   const setupRequest = (request: Record<string, unknown>, context: { sent?: Sent }) => {
-    const { sent, ...shape } = options.batchSize ? nextBatch(options, counter++) : nextRequest(options, counter++)
+    const { sent, ...shape } = options.batchSize
+      ? nextBatch(options, counter++)
+      : nextRequest(options, counter++)
     context.sent = sent
     return { ...request, ...shape }
   }
   const onResponse = (status: number, body: string, context: { sent?: Sent }) => {
     if (status < 200 || status >= 300 || !context.sent) return
     const { actions, batch } = context.sent
-    const statuses: number[] = batch ? JSON.parse(body).results.map((result: { status: number }) => result.status) : [status]
+    const statuses: number[] = batch
+      ? JSON.parse(body).results.map((result: { status: number }) => result.status)
+      : [status]
     actions.forEach((action, index) => { if (statuses[index] < 300) record(options.accepted, action) })
   }
 
@@ -109,7 +113,8 @@ function nextRequest(options: LoadOptions, n: number) {
   }
   if (pick < MIX.url + MIX.button) {
     const eventId = randomUUID()
-    return request('POST', `/api/session/${sessionId}/button/`, buttonBody(n, eventId), { kind: 'button', eventId })
+    return request('POST', `/api/session/${sessionId}/button/`, buttonBody(n, eventId),
+      { kind: 'button', eventId })
   }
   if (pick < MIX.url + MIX.button + MIX.flag) {
     const flag = FLAG_NAMES[n % FLAG_NAMES.length]
@@ -154,10 +159,14 @@ function nextBatch(options: LoadOptions, n: number) {
   return { method: 'POST', path: `/api/session/${sessionId}/batch/`, body, sent: { actions, batch: true } }
 }
 
-const pickSession = (options: LoadOptions) => options.sessions[Math.floor(Math.random() * options.sessions.length)]
+const pickSession = (options: LoadOptions) =>
+  options.sessions[Math.floor(Math.random() * options.sessions.length)]
 
-const urlBody = (n: number, eventId: string) =>
-  ({ url: `https://example.com/catalog/item-${n % 997}`, is_external_resource: n % 10 === 0, event_id: eventId })
+const urlBody = (n: number, eventId: string) => ({
+  url: `https://example.com/catalog/item-${n % 997}`,
+  is_external_resource: n % 10 === 0,
+  event_id: eventId
+})
 
 const buttonBody = (n: number, eventId: string) =>
   ({ button_text: BUTTONS[n % BUTTONS.length], url: 'https://example.com/cabinet', event_id: eventId })

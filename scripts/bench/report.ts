@@ -48,13 +48,16 @@ export function printPair({ bare, collector, ratio }: Pair) {
     }
     const cpu = cpuMedians(measured.rounds)
     if (cpu) {
-      console.log(`    CPU per action: server ${cpu.server.toFixed(0)} µs, PostgreSQL ${cpu.database.toFixed(0)} µs, `
+      console.log(`    CPU per action: server ${cpu.server.toFixed(0)} µs, `
+        + `PostgreSQL ${cpu.database.toFixed(0)} µs, `
         + `load driver ${cpu.driver.toFixed(0)} µs`)
     }
   }
   if (!collector.rows) return
   const { accepted, lost, unanswered } = collector.rows
-  const verdict = lost === 0 ? 'every 2xx answer has exactly one row' : `${lost} 2xx answers WITHOUT exactly one row`
+  const verdict = lost === 0
+    ? 'every 2xx answer has exactly one row'
+    : `${lost} 2xx answers WITHOUT exactly one row`
   console.log(`  rows: ${accepted} 2xx answers checked, ${verdict}; `
     + `${unanswered} rows without a counted 2xx; collector exit code ${collector.exitCode}`)
 }

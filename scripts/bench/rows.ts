@@ -9,7 +9,8 @@ export async function seed(db: Kysely<Database>, sessionCount: number) {
   const service = await ensureService(db, 'bench')
   const { rows } = await sql<{ session_id: string }>`
     insert into user_session (session_id, service_id, email)
-    select gen_random_uuid(), ${service.id}, 'seed' || n || '@example.com' from generate_series(1, ${sessionCount}) n
+    select gen_random_uuid(), ${service.id}, 'seed' || n || '@example.com'
+    from generate_series(1, ${sessionCount}) n
     returning session_id::text`.execute(db)
   return { serviceId: service.id, sessions: rows.map((row) => row.session_id) }
 }
@@ -27,7 +28,8 @@ export async function checkRows(db: Kysely<Database>, accepted: Accepted, seeded
   const urls = await eventCounts(db, 'url_log')
   const buttons = await eventCounts(db, 'button_log')
   const visits = await sql<Record<string, unknown> & { session_id: string }>`
-    select session_id::text, ${sql.join(FLAG_NAMES.map((flag) => sql.ref(flag)))} from user_session`.execute(db)
+    select session_id::text, ${sql.join(FLAG_NAMES.map((flag) => sql.ref(flag)))}
+    from user_session`.execute(db)
   const visitById = new Map(visits.rows.map((row) => [row.session_id, row]))
 
   let lost = 0

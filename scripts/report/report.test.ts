@@ -9,23 +9,34 @@ import { seedReport } from '../../collector/test/report-seed.js'
 import { csv } from './format.js'
 import { runReport } from './main.js'
 
-const CLIENTS_TABLE = `
+const CLIENTS_TABLE = (`
 service   email            visits  first visit (UTC)    last visit (UTC)     total    median   flags
-Company1  ann@example.com       3  2026-10-05 09:00:00  2026-10-12 08:00:00  0:47:30  0:10:00  platform account support deposit contacts password
+Company1  ann@example.com       3  2026-10-05 09:00:00  2026-10-12 08:00:00  0:47:30  0:10:00  `
+  + `platform account support deposit contacts password
 Company1  bob@example.com       2  2026-10-06 10:00:00  2026-10-07 18:00:00  0:20:00  0:10:00  account
 Company1  cy@example.com        1  2026-10-09 11:00:00  2026-10-09 11:00:00  0:15:00  0:15:00  account deposit
 Company2  ann@example.com       1  2026-10-10 12:00:00  2026-10-10 12:00:00  0:01:40  0:01:40
-`.trim()
+`).trim()
 
-const VISITS_TABLE = `
-login (UTC)          service   email            time spent  ended by        active   pages  links  buttons  flags                      browser        os       device   ip
-2026-10-12 08:00:00  Company1  ann@example.com  0:07:30     last action     0:05:00      2      0        1  support password           Mobile Safari  iOS      mobile   2001:db8::7
-2026-10-09 11:00:00  Company1  cy@example.com   0:15:00     logout          0:13:20      4      0        1  account deposit            Mobile Safari  iOS      mobile   192.0.2.33
-2026-10-07 18:00:00  Company1  bob@example.com  0:00:00     nothing logged  0:00:00      0      0        0                             Chrome         Windows  desktop  198.51.100.20
-2026-10-07 14:00:00  Company1  ann@example.com  0:10:00     logout          0:08:20      2      0        1  account contacts password  Chrome         Windows  desktop  203.0.113.5
-`.trim()
+const VISITS_TABLE = (`
+login (UTC)          service   email            time spent  ended by        `
+  + `active   pages  links  buttons  flags                      `
+  + `browser        os       device   ip
+2026-10-12 08:00:00  Company1  ann@example.com  0:07:30     last action     `
+  + `0:05:00      2      0        1  support password           `
+  + `Mobile Safari  iOS      mobile   2001:db8::7
+2026-10-09 11:00:00  Company1  cy@example.com   0:15:00     logout          `
+  + `0:13:20      4      0        1  account deposit            `
+  + `Mobile Safari  iOS      mobile   192.0.2.33
+2026-10-07 18:00:00  Company1  bob@example.com  0:00:00     nothing logged  `
+  + `0:00:00      0      0        0                             `
+  + `Chrome         Windows  desktop  198.51.100.20
+2026-10-07 14:00:00  Company1  ann@example.com  0:10:00     logout          `
+  + `0:08:20      2      0        1  account contacts password  `
+  + `Chrome         Windows  desktop  203.0.113.5
+`).trim()
 
-const CLIENT_TABLE = `
+const CLIENT_TABLE = (`
 client                ann@example.com
 service               Company1 (1)
 visits                3 (1 without logout)
@@ -46,10 +57,13 @@ contacts  yes   2026-10-07 14:00:10
 password  yes   2026-10-07 14:05:00
 
 recent visits
-login (UTC)          time spent  ended by     active   pages  links  buttons  flags                      browser        os       device   ip
-2026-10-12 08:00:00  0:07:30     last action  0:05:00      2      0        1  support password           Mobile Safari  iOS      mobile   2001:db8::7
-2026-10-07 14:00:00  0:10:00     logout       0:08:20      2      0        1  account contacts password  Chrome         Windows  desktop  203.0.113.5
-`.trim()
+login (UTC)          time spent  ended by     active   pages  links  buttons  `
+  + `flags                      browser        os       device   ip
+2026-10-12 08:00:00  0:07:30     last action  0:05:00      2      0        1  `
+  + `support password           Mobile Safari  iOS      mobile   2001:db8::7
+2026-10-07 14:00:00  0:10:00     logout       0:08:20      2      0        1  `
+  + `account contacts password  Chrome         Windows  desktop  203.0.113.5
+`).trim()
 
 const CLIENT_HEADER = [
   'service_id,service_name,email,visits,first_visit,last_visit,total_time_seconds,median_time_seconds',
