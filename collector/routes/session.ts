@@ -6,6 +6,7 @@ import type { AppContext, TypedApp } from '../context.js'
 import { createVisit, flagsOf, readVisit, updateVisit } from '../db/session-queries.js'
 import { CollectorError } from '../errors.js'
 import { normalizeIp, truncateIp } from '../ip-address.js'
+import { requestUserAgent } from '../user-agent.js'
 import { normalizeEmail, timeInWindow } from '../validate.js'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -31,7 +32,7 @@ export function sessionRoutes(context: AppContext) {
         service_id: body.service,
         email,
         ip_address: ipAddress,
-        user_agent: body.user_agent ?? request.headers['user-agent'],
+        user_agent: body.user_agent ?? requestUserAgent(request),
         logout_time: logoutTime,
         active_seconds: body.active_seconds,
         flags: flagsOf(body)
