@@ -4,19 +4,29 @@ import { CollectorError } from '../errors.js'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
+// RFC 7235: the scheme is case-insensitive, so `bearer` and `BEARER` are the same as `Bearer`.
+const BEARER = /^bearer +(.*)$/is
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined for any other header. */
+export function bearerToken(header: string | undefined) {
+  if (typeof header !== 'string') return undefined
+  return BEARER.exec(header)?.[1].trim()
+}
+
 /** Compares Bearer tokens in constant time (hashing first makes the lengths equal). */
 export function makeAdminCheck(adminToken: string) {
   const expected = digest(adminToken)
 
+  const isAdminToken = (token: string) => timingSafeEqual(digest(token), expected)
+
   const isAdmin = (request: FastifyRequest) => {
-    const header = request.headers.authorization
-    if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false
-    return timingSafeEqual(digest(header.slice('Bearer '.length).trim()), expected)
+    const token = bearerToken(request.headers.authorization)
+    return token !== undefined && isAdminToken(token)
   }
 
   const requireAdmin = async (request: FastifyRequest) => {
     if (!isAdmin(request)) throw new CollectorError('ADMIN_TOKEN_REQUIRED')
   }
 
-  return { isAdmin, requireAdmin }
+  return { isAdmin, isAdminToken, requireAdmin }
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { FastifyInstance, HTTPMethods } from 'fastify'
-import { errorBody } from '../errors.js'
+import { type ErrorCode, errorBody } from '../errors.js'
 import { ADMIN, ADMIN_TOKEN } from './app.js'
 import { openTestDatabase } from './databases.js'
 import { hardenedApp } from './hardening.js'
@@ -88,5 +88,25 @@ t.test('every endpoint but the public ones answers 401 without the admin token',
     const admitted = await app.inject({ method: route.method,
       url: `${fill(route.path)}?service=${service.id}`, headers: ADMIN })
     t.not(admitted.statusCode, 401, `${route.method} ${route.path} with the token`)
+  }
+})
+
+t.test('the Bearer scheme is case-insensitive; other schemes and wrong tokens are refused', async (t) => {
+  const database = await openTestDatabase(t, 'pglite')
+  const { app } = await hardenedApp(t, database)
+  const cases: Array<[authorization: string, status: number, code: ErrorCode | null]> = [
+    [`Bearer ${ADMIN_TOKEN}`, 200, null],
+    [`bearer ${ADMIN_TOKEN}`, 200, null],
+    [`BEARER ${ADMIN_TOKEN}`, 200, null],
+    [`bEaReR  ${ADMIN_TOKEN} `, 200, null],
+    ['Basic x', 401, 'ADMIN_TOKEN_REQUIRED'],
+    [`Basic ${ADMIN_TOKEN}`, 401, 'ADMIN_TOKEN_REQUIRED'],
+    ['bearer wrong-token-0123456789', 401, 'ADMIN_TOKEN_REQUIRED'],
+    [`bearer${ADMIN_TOKEN}`, 401, 'ADMIN_TOKEN_REQUIRED']
+  ]
+  for (const [authorization, status, code] of cases) {
+    const response = await app.inject({ method: 'GET', url: '/api/service/', headers: { authorization } })
+    t.equal(response.statusCode, status, authorization)
+    if (code) t.same(response.json(), errorBody(code), authorization)
   }
 })
