@@ -22,9 +22,10 @@ export function sessionRoutes(context: AppContext) {
       const email = normalizeEmail(body.email)
       const ipAddress = chooseIp(context, request, body.ip_address)
       const now = Date.now()
+      const window = { earliest: new Date(now - clockSkewMs), latest: new Date(now + clockSkewMs) }
       const logoutTime = body.logout_time === undefined
         ? undefined
-        : timeInWindow(body.logout_time, { earliest: new Date(now - clockSkewMs), latest: new Date(now + clockSkewMs) })
+        : timeInWindow(body.logout_time, window, 'body/logout_time')
       const sessionId = (body.session_id ?? randomUUID()).toLowerCase()
 
       const { created } = await createVisit(database.db, {
@@ -45,9 +46,10 @@ export function sessionRoutes(context: AppContext) {
     }
     const handleUpdate = async (request: { params: SessionParams, body: SessionUpdate }) => {
       const body = request.body
+      const window = { earliest: new Date(0), latest: new Date(Date.now() + clockSkewMs) }
       const logoutTime = body.logout_time === undefined
         ? undefined
-        : timeInWindow(body.logout_time, { earliest: new Date(0), latest: new Date(Date.now() + clockSkewMs) })
+        : timeInWindow(body.logout_time, window, 'body/logout_time')
       await updateVisit(database.db, request.params.session_id.toLowerCase(), {
         user_agent: body.user_agent,
         logout_time: logoutTime,
