@@ -86,7 +86,7 @@ export async function buildApp(options: AppOptions) {
   if (options.demo) await app.register(demoRoutes(options.demo))
   await app.register(clientRoutes(context))
   await app.register(visitListRoutes(context))
-  await registerAdminPage(app)
+  await registerAdminPage(app, admin)
   await app.register(erasureRoutes(context))
   return app
 }

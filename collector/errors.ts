@@ -50,7 +50,7 @@ export const ERRORS = {
   CURSOR_INVALID: { status: 400, message: 'The cursor is not one this endpoint gave out' },
   ADMIN_TOKEN_REQUIRED: {
     status: 401,
-    message: 'This needs the admin token in Authorization: Bearer <token>'
+    message: "This needs the admin token: Authorization: Bearer <token>, or the admin page's sign-in"
   },
   IP_ADDRESS_ADMIN_ONLY: {
     status: 403,

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { ADMIN_COOKIE, adminCookieValue, cookieValue } from '../admin-cookie.js'
 import { CollectorError } from '../errors.js'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
@@ -13,9 +14,14 @@ export function bearerToken(header: string | undefined) {
   return BEARER.exec(header)?.[1].trim()
 }
 
-/** Compares Bearer tokens in constant time (hashing first makes the lengths equal). */
+/**
+ * Compares Bearer tokens, and the admin page's cookie, in constant time (hashing first makes
+ * the lengths equal).
+ */
 export function makeAdminCheck(adminToken: string) {
   const expected = digest(adminToken)
+  const pageCookie = adminCookieValue(adminToken)
+  const expectedCookie = digest(pageCookie)
 
   const isAdminToken = (token: string) => timingSafeEqual(digest(token), expected)
 
@@ -28,5 +34,13 @@ export function makeAdminCheck(adminToken: string) {
     if (!isAdmin(request)) throw new CollectorError('ADMIN_TOKEN_REQUIRED')
   }
 
-  return { isAdmin, isAdminToken, requireAdmin }
+  /** The admin page opens with its cookie, or with the Bearer token as the API does. */
+  const mayOpenPage = (request: FastifyRequest) => {
+    const cookie = cookieValue(request.headers.cookie, ADMIN_COOKIE)
+    return isAdmin(request) || (cookie !== undefined && timingSafeEqual(digest(cookie), expectedCookie))
+  }
+
+  return { isAdmin, isAdminToken, requireAdmin, mayOpenPage, pageCookie }
 }
+
+export type AdminCheck = ReturnType<typeof makeAdminCheck>
