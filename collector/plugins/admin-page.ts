@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AdminSignIn as SignIn } from '../../schemas/index.js'
 import { AdminSignIn, ErrorBody, Success } from '../../schemas/index.js'
 import { adminCookieHeader, clearedAdminCookieHeader } from '../admin-cookie.js'
 import { CollectorError } from '../errors.js'
@@ -24,44 +23,53 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i
  * so the cookie opens the page and nothing else.
  */
 export async function registerAdminPage(app: FastifyInstance, admin: AdminCheck) {
-  const appPage = await readFile(`${ROOT}index.html`)
-  const signInPage = await readFile(`${ROOT}sign-in.html`)
+  const pages = { app: await readFile(`${ROOT}index.html`), signIn: await readFile(`${ROOT}sign-in.html`) }
 
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, { root: ROOT, serve: false, cacheControl: false })
-    for (const asset of ASSETS) {
-      scope.get(`/admin/${asset}`, { schema: { hide: true } }, (_request, reply) => {
-        pageHeaders(reply)
-        return reply.header('cache-control', 'no-cache').sendFile(asset)
-      })
-    }
+    assetRoutes(scope)
+    pageRoute(scope, admin, pages)
+    signInRoutes(scope, admin)
+  })
+}
 
-    // The router ignores trailing slashes, so this is /admin as well.
-    scope.get('/admin/', { schema: { hide: true } }, (request, reply) => {
+function assetRoutes(scope: FastifyInstance) {
+  for (const asset of ASSETS) {
+    scope.get(`/admin/${asset}`, { schema: { hide: true } }, (_request, reply) => {
       pageHeaders(reply)
-      reply.type('text/html; charset=utf-8')
-      if (admin.mayOpenPage(request)) return reply.send(appPage)
-      return reply.code(401).header('www-authenticate', 'Bearer').send(signInPage)
+      return reply.header('cache-control', 'no-cache').sendFile(asset)
     })
+  }
+}
 
-    scope.post('/admin/sign-in', {
-      onRequest: requireJson,
-      schema: { hide: true, body: AdminSignIn, response: { 200: Success, 401: ErrorBody } }
-    }, async (request, reply) => {
-      reply.header('cache-control', 'no-store')
-      if (!admin.isAdminToken((request.body as SignIn).token.trim())) {
-        throw new CollectorError('ADMIN_TOKEN_REQUIRED')
-      }
-      reply.header('set-cookie', adminCookieHeader(admin.pageCookie, isHttps(request)))
-      return { success: true as const }
-    })
+function pageRoute(scope: FastifyInstance, admin: AdminCheck, pages: { app: Buffer, signIn: Buffer }) {
+  // The router ignores trailing slashes, so this is /admin as well.
+  scope.get('/admin/', { schema: { hide: true } }, (request, reply) => {
+    pageHeaders(reply)
+    reply.type('text/html; charset=utf-8')
+    if (admin.mayOpenPage(request)) return reply.send(pages.app)
+    return reply.code(401).header('www-authenticate', 'Bearer').send(pages.signIn)
+  })
+}
 
-    scope.post('/admin/sign-out', { schema: { hide: true, response: { 200: Success } } },
-      async (request, reply) => {
-        reply.header('cache-control', 'no-store')
-        reply.header('set-cookie', clearedAdminCookieHeader(isHttps(request)))
-        return { success: true as const }
-      })
+function signInRoutes(scope: FastifyInstance, admin: AdminCheck) {
+  scope.post('/admin/sign-in', {
+    onRequest: requireJson,
+    schema: { hide: true, body: AdminSignIn, response: { 200: Success, 401: ErrorBody } }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    if (!admin.isAdminToken((request.body as AdminSignIn).token.trim())) {
+      throw new CollectorError('ADMIN_TOKEN_REQUIRED')
+    }
+    reply.header('set-cookie', adminCookieHeader(admin.pageCookie, isHttps(request)))
+    return { success: true as const }
+  })
+
+  const signOut = { schema: { hide: true, response: { 200: Success } } }
+  scope.post('/admin/sign-out', signOut, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    reply.header('set-cookie', clearedAdminCookieHeader(isHttps(request)))
+    return { success: true as const }
   })
 }
 

@@ -15,7 +15,8 @@ function codeOf(error: ConnectionError): ErrorCode {
   if (error.code === 'HPE_HEADER_OVERFLOW') return 'HEADERS_TOO_LARGE'
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'REQUEST_TIMEOUT'
   // A length no number type can hold claims a body over any limit, as a large valid one does.
-  if (error.code === 'HPE_INVALID_CONTENT_LENGTH' && /overflow/i.test(reasonOf(error))) return 'BODY_TOO_LARGE'
+  const overflow = /overflow/i.test(reasonOf(error))
+  if (error.code === 'HPE_INVALID_CONTENT_LENGTH' && overflow) return 'BODY_TOO_LARGE'
   return 'HTTP_INVALID'
 }
 
