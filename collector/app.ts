@@ -9,6 +9,7 @@ import { registerAdminPage } from './plugins/admin-page.js'
 import { registerCors } from './plugins/cors.js'
 import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js'
 import { registerJsonBody } from './plugins/json-body.js'
+import { answerMalformedHttp } from './plugins/malformed-http.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { type RateLimits, registerRateLimits } from './plugins/rate-limits.js'
 import { RequestLog } from './plugins/request-log.js'
@@ -53,6 +54,8 @@ export async function buildApp(options: AppOptions) {
     // An email in a path (URL-encoded, up to 254 characters) needs more than the default 100.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     frameworkErrors,
+    // Requests Node's HTTP parser refuses answer in the catalogue's shape too (issue 7).
+    clientErrorHandler: answerMalformedHttp,
     // Wrong types and unknown fields are the sender's mistake: refuse them, never coerce or drop.
     // Query strings are therefore declared as patterned strings.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } }
@@ -83,7 +86,7 @@ export async function buildApp(options: AppOptions) {
   if (options.demo) await app.register(demoRoutes(options.demo))
   await app.register(clientRoutes(context))
   await app.register(visitListRoutes(context))
-  await registerAdminPage(app)
+  await registerAdminPage(app, admin)
   await app.register(erasureRoutes(context))
   return app
 }

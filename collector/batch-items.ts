@@ -8,7 +8,7 @@ import { insertButtonLog, insertUrlLog } from './db/log-queries.js'
 import { createVisit, flagsOf, updateVisit } from './db/session-queries.js'
 import type { Database } from './db/types.js'
 import { CollectorError } from './errors.js'
-import { normalizeEmail, requireHttpUrl } from './validate.js'
+import { normalizeEmail, parseTime, requireHttpUrl } from './validate.js'
 
 /** Everything an item needs besides itself: the visit, the request and the client's clock. */
 export interface ItemTarget {
@@ -35,7 +35,7 @@ export function checkItem(item: unknown, index: number): BatchItem {
   }
 
   const validator = validators[type as BatchItemType]
-  if (validator.Check(item)) return item as BatchItem
+  if (validator.Check(item)) return withRealTimes(item as BatchItem, where)
   const errors = validator.Errors(item)
   const extra = errors.find((error) => error.keyword === 'additionalProperties')
   const names = (extra?.params as { additionalProperties?: string[] } | undefined)?.additionalProperties
@@ -43,6 +43,15 @@ export function checkItem(item: unknown, index: number): BatchItem {
   const [first] = errors
   const message = `${where}${first?.instancePath ?? ''} ${first?.message ?? 'is not valid'}`
   throw new CollectorError('BODY_INVALID', message)
+}
+
+/** An item whose times exist: the schema's pattern alone lets February 30 through. */
+function withRealTimes(item: BatchItem, where: string) {
+  parseTime(item.at, `${where}/at`)
+  if (item.type === 'update' && item.logout_time !== undefined) {
+    parseTime(item.logout_time, `${where}/logout_time`)
+  }
+  return item
 }
 
 /** Applies one item through the same queries as the single endpoints; answers its status. */

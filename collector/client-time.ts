@@ -1,5 +1,6 @@
 import { BATCH_ITEM_AGE_MAX_MS } from '../schemas/index.js'
 import { CollectorError } from './errors.js'
+import { parseTime } from './validate.js'
 
 /** How far an item's time may lie after the batch's sent_at (a clock read twice can step). */
 const FUTURE_TOLERANCE_MS = 60 * 1000
@@ -23,13 +24,15 @@ export interface ClientClock {
 }
 
 export function clientClock(sentAt: string, receivedAt: number): ClientClock {
-  const sent = Date.parse(sentAt)
-  if (Number.isNaN(sent)) throw new CollectorError('BODY_INVALID', 'body/sent_at is not a valid time')
+  const sent = parseTime(sentAt, 'body/sent_at')
   const offset = receivedAt - sent
   return { offsetMs: Math.abs(offset) <= SKEW_TOLERANCE_MS ? 0 : offset, sentAt: sent, receivedAt }
 }
 
-/** A client time on the collector's clock; never later than the batch's arrival. */
+/**
+ * A client time (checkItem has made sure it exists) on the collector's clock; never later than
+ * the batch's arrival.
+ */
 export function correctTime(clock: ClientClock, raw: string): Date {
   const time = Date.parse(raw)
   const tooOld = time < clock.sentAt - BATCH_ITEM_AGE_MAX_MS

@@ -8,6 +8,12 @@ export const ERRORS = {
   BODY_NOT_JSON: { status: 400, message: 'The request body is not valid JSON' },
   BODY_NOT_UTF8: { status: 400, message: 'The request body is not valid UTF-8' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the limit' },
+  HTTP_INVALID: {
+    status: 400,
+    message: 'The request is not valid HTTP/1.1: its request line, headers, Content-Length or chunks'
+  },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request line and headers are larger than 16 KiB' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive whole within 30 seconds' },
   CONTENT_TYPE_UNSUPPORTED: {
     status: 415,
     message: 'Send application/json or text/plain with a JSON body'
@@ -44,7 +50,7 @@ export const ERRORS = {
   CURSOR_INVALID: { status: 400, message: 'The cursor is not one this endpoint gave out' },
   ADMIN_TOKEN_REQUIRED: {
     status: 401,
-    message: 'This needs the admin token in Authorization: Bearer <token>'
+    message: "This needs the admin token: Authorization: Bearer <token>, or the admin page's sign-in"
   },
   IP_ADDRESS_ADMIN_ONLY: {
     status: 403,

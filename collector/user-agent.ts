@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify'
 import { UAParser } from 'ua-parser-js'
+import { USER_AGENT_MAX } from '../schemas/index.js'
 
 export interface ParsedUserAgent {
   browser: string | null
@@ -45,4 +47,12 @@ function parse(userAgent: string): ParsedUserAgent {
     device_vendor: result.device.vendor ?? null,
     device_model: result.device.model ?? null
   })
+}
+
+/**
+ * The request's User-Agent, cut to the length a body's `user_agent` may have. Cut rather than
+ * refused: a browser cannot change the header it sends, so refusing would lose real visits.
+ */
+export function requestUserAgent(request: FastifyRequest) {
+  return request.headers['user-agent']?.slice(0, USER_AGENT_MAX)
 }

@@ -63,19 +63,39 @@ export interface TimeWindow {
   latest: Date
 }
 
-/** True when the YYYY-MM-DD at the start names a real day: Date would read 02-30 as 03-02. */
-function isCalendarDay(raw: string) {
-  const [year, month, day] = raw.slice(0, 10).split('-').map(Number)
+// The parts of a time that DATE_TIME_PATTERN accepts; the pattern alone lets 02-30 or 25:00 through.
+const TIME_PARTS =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/
+
+/** True when every part names something that exists: Date would read 02-30 as 03-02. */
+function isRealTime(raw: string) {
+  const parts = TIME_PARTS.exec(raw)
+  if (!parts) return false
+  // Seconds and offset may be left out; they count as zero.
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] =
+    parts.slice(1).map((part) => Number(part ?? 0))
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59
+    && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59
 }
 
-/** Parses an ISO time with offset and checks it lies inside the window. */
-export function timeInWindow(raw: string, window: TimeWindow) {
-  const time = new Date(raw)
-  const ms = time.getTime()
-  const outside = Number.isNaN(ms) || !isCalendarDay(raw) || ms < window.earliest.getTime()
-    || ms > window.latest.getTime()
-  if (outside) throw new CollectorError('LOGOUT_TIME_OUT_OF_RANGE')
-  return time
+/**
+ * Milliseconds of an ISO time with offset. A time that cannot exist (February 30, month 13,
+ * hour 25) is malformed input, answered like any other schema error on that field.
+ */
+export function parseTime(raw: string, field: string) {
+  const ms = Date.parse(raw)
+  if (!isRealTime(raw) || Number.isNaN(ms)) {
+    throw new CollectorError('BODY_INVALID', `${field} is not a real date and time`)
+  }
+  return ms
+}
+
+/** Parses a real ISO time with offset and checks it lies inside the window. */
+export function timeInWindow(raw: string, window: TimeWindow, field: string) {
+  const ms = parseTime(raw, field)
+  if (ms < window.earliest.getTime() || ms > window.latest.getTime()) {
+    throw new CollectorError('LOGOUT_TIME_OUT_OF_RANGE')
+  }
+  return new Date(ms)
 }

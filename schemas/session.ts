@@ -1,7 +1,10 @@
 import { Type, type Static } from 'typebox'
 import { DateTime, Email, HttpUrl, ServiceId, Uuid } from './common.js'
 
-const UserAgent = Type.String({ maxLength: 1024 })
+/** The longest user agent stored; a longer `User-Agent` header is cut to this length. */
+export const USER_AGENT_MAX = 1024
+
+const UserAgent = Type.String({ maxLength: USER_AGENT_MAX })
 
 /** Fields a visit can receive after it exists; flags only ever go from false to true. */
 const updatableFields = {

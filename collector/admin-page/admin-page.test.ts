@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import t from 'tap'
@@ -10,6 +11,10 @@ import { seedReport } from '../test/report-seed.js'
 const SCREENSHOTS = '.tap/screenshots'
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run']
+
+// What the collector must set: an HMAC of a fixed label keyed by the token, never the token.
+const PAGE_COOKIE = createHmac('sha256', ADMIN_TOKEN).update('visitlog admin page cookie v1')
+  .digest('base64url')
 
 let browser: Browser | undefined
 t.before(async () => {
@@ -33,22 +38,33 @@ eachDatabase(t, 'the admin page in Chromium', async (t, database) => {
   const failedRequests: string[] = []
   page.on('requestfailed', (request) => failedRequests.push(request.url()))
 
-  await t.test('without a token the page asks for one and shows no data', async (t) => {
-    await page.goto(`${origin}/admin/`)
+  await t.test('without the cookie the page answers 401 with only a sign-in form', async (t) => {
+    const response = await page.goto(`${origin}/admin/`)
+    const headers = response?.headers() ?? {}
+    t.same([response?.status(), headers['www-authenticate'], headers['cache-control']],
+      [401, 'Bearer', 'no-store'])
     await page.locator('#token').waitFor()
-    t.equal(await page.locator('#clients').isVisible(), false)
-    t.equal(await page.locator('#client-rows tr').count(), 0)
+    t.equal(await page.locator('#clients').count(), 0, 'the admin page itself is not sent')
 
     await page.fill('#token', 'not-the-token-0123456789')
     await page.click('button[type=submit]')
     await page.locator('#token-error', { hasText: 'refused' }).waitFor()
     t.equal(await page.locator('#token-error').innerText(), 'The collector refused this token.')
-    t.equal(await page.locator('#client-rows tr').count(), 0)
+    t.same(await context.cookies(), [], 'a wrong token sets no cookie')
   })
 
-  await t.test('with the token it lists the clients with their flags', async (t) => {
+  await t.test('signing in through the form sets an HttpOnly cookie derived from the token', async (t) => {
     await page.fill('#token', ADMIN_TOKEN)
     await page.click('button[type=submit]')
+    await page.locator('#clients').waitFor()
+    t.same(await context.cookies(), [{
+      name: 'visitlog_admin', value: PAGE_COOKIE, domain: '127.0.0.1', path: '/admin', expires: -1,
+      httpOnly: true, secure: false, sameSite: 'Strict'
+    }])
+    t.equal(await page.evaluate(() => document.cookie), '', 'no script of the page can read it')
+  })
+
+  await t.test('signed in, it lists the clients with their flags', async (t) => {
     await page.locator('#client-rows tr').first().waitFor()
     t.same(await texts(page, '#client-rows tr'), [
       'ann@example.com\tCompany1\t3\t2026-10-12 08:00\t47m 30s\t✓\t✓\t✓\t✓\t✓\t✓',
@@ -101,14 +117,28 @@ eachDatabase(t, 'the admin page in Chromium', async (t, database) => {
     await page.screenshot({ path: `${SCREENSHOTS}/admin-client-${database.kind}.png`, fullPage: true })
   })
 
-  await t.test('the token is kept for the tab and can be forgotten', async (t) => {
+  await t.test('the token is kept for the tab; a new tab signs in inside the page', async (t) => {
     await page.reload()
     await page.locator('#timeline > li').first().waitFor()
     t.equal(await page.locator('#client-email').innerText(), 'ann@example.com · Company1')
 
-    await page.click('#forget')
-    t.equal(await page.locator('#token').isVisible(), true)
+    const tab = await context.newPage()
+    t.equal((await tab.goto(`${origin}/admin/`))?.status(), 200, 'the cookie opens the page')
+    await tab.locator('#token').waitFor()
+    await tab.fill('#token', ADMIN_TOKEN)
+    await tab.click('button[type=submit]')
+    await tab.locator('#client-rows tr').nth(3).waitFor()
+    await tab.close()
+  })
+
+  await t.test('signing out drops the token and the cookie', async (t) => {
+    const reloaded = page.waitForResponse((response) => response.url() === `${origin}/admin/`)
+    await page.click('#sign-out')
+    t.equal((await reloaded).status(), 401)
+    await page.locator('#token').waitFor()
+    t.same(await context.cookies(), [])
     t.equal(await page.evaluate(() => sessionStorage.getItem('visitlog.adminToken')), null)
+    t.equal(await page.locator('#clients').count(), 0)
     t.same(failedRequests, [], 'every asset and call came from the collector itself')
   })
 })

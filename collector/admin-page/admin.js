@@ -1,6 +1,7 @@
 // The admin page (issue 5): clients with their flags, and one client's visits as a timeline and
 // a chart. It holds no data of its own: everything comes from the admin API with the token the
-// person typed, kept in sessionStorage (this tab only). All text goes in through textContent.
+// person typed at sign-in (sign-in.js), kept in sessionStorage (this tab only). The page's
+// cookie only opens this page, never the API. All text goes in through textContent.
 'use strict'
 ;(() => {
   const TOKEN_KEY = 'visitlog.adminToken'
@@ -52,7 +53,7 @@
 
   function show(section) {
     for (const id of ['sign-in', 'clients', 'client']) $(id).hidden = id !== section
-    $('forget').hidden = section === 'sign-in'
+    $('sign-out').hidden = section === 'sign-in'
     $('failure').hidden = true
   }
 
@@ -222,13 +223,14 @@
     $('token').focus()
   }
 
-  $('token-form').addEventListener('submit', (event) => {
-    event.preventDefault()
-    sessionStorage.setItem(TOKEN_KEY, $('token').value.trim())
-    $('token').value = ''
-    route()
-  })
-  $('forget').addEventListener('click', () => askForToken(false))
+  /** Drops the token and the page's cookie; the reload then answers the 401 sign-in page. */
+  async function signOut() {
+    sessionStorage.removeItem(TOKEN_KEY)
+    await fetch('/admin/sign-out', { method: 'POST' }).then((response) => response.json()).catch(() => null)
+    location.reload()
+  }
+
+  $('sign-out').addEventListener('click', signOut)
   $('more').addEventListener('click', () => loadClients().catch(() => route()))
   $('service').addEventListener('change', () => showClients().catch(() => route()))
   $('flag').addEventListener('change', () => showClients().catch(() => route()))

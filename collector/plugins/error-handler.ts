@@ -24,7 +24,11 @@ export function registerErrorHandler(app: FastifyInstance) {
     const known = toCollectorError(error)
     if (known) {
       if (known.statusCode === 503) reply.header('retry-after', RETRY_AFTER_SECONDS)
-      if (known.statusCode === 429 && error.statusCode === 429) return reply.code(429).send(errorBody('RATE_LIMITED'))
+      // RFC 7235: a 401 names the scheme that would be accepted.
+      if (known.statusCode === 401) reply.header('www-authenticate', 'Bearer')
+      if (known.statusCode === 429 && error.statusCode === 429) {
+        return reply.code(429).send(errorBody('RATE_LIMITED'))
+      }
       return reply.code(known.statusCode).send(errorBody(known.code, known.message))
     }
 

@@ -6,6 +6,7 @@ import type { AppContext, TypedApp } from '../context.js'
 import { isConnectionError } from '../db/pg-errors.js'
 import { CollectorError, errorBody } from '../errors.js'
 import { normalizeIp, truncateIp } from '../ip-address.js'
+import { requestUserAgent } from '../user-agent.js'
 
 /**
  * Several actions of one visit in one request, each answered on its own and applied in order.
@@ -28,7 +29,7 @@ export function batchRoutes({ database, clockSkewMs, ipTruncate }: AppContext) {
         sessionId: request.params.session_id.toLowerCase(),
         clock: clientClock(sent_at, Date.now()),
         ipAddress: address && ipTruncate ? truncateIp(address) : address,
-        userAgent: request.headers['user-agent'],
+        userAgent: requestUserAgent(request),
         clockSkewMs
       }
       if (dropped) request.log.warn({ dropped }, 'the runtime dropped actions from its full queue')

@@ -6,6 +6,7 @@ import type { AppContext, TypedApp } from '../context.js'
 import { createVisit, flagsOf, readVisit, updateVisit } from '../db/session-queries.js'
 import { CollectorError } from '../errors.js'
 import { normalizeIp, truncateIp } from '../ip-address.js'
+import { requestUserAgent } from '../user-agent.js'
 import { normalizeEmail, timeInWindow } from '../validate.js'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -21,9 +22,10 @@ export function sessionRoutes(context: AppContext) {
       const email = normalizeEmail(body.email)
       const ipAddress = chooseIp(context, request, body.ip_address)
       const now = Date.now()
+      const window = { earliest: new Date(now - clockSkewMs), latest: new Date(now + clockSkewMs) }
       const logoutTime = body.logout_time === undefined
         ? undefined
-        : timeInWindow(body.logout_time, { earliest: new Date(now - clockSkewMs), latest: new Date(now + clockSkewMs) })
+        : timeInWindow(body.logout_time, window, 'body/logout_time')
       const sessionId = (body.session_id ?? randomUUID()).toLowerCase()
 
       const { created } = await createVisit(database.db, {
@@ -31,7 +33,7 @@ export function sessionRoutes(context: AppContext) {
         service_id: body.service,
         email,
         ip_address: ipAddress,
-        user_agent: body.user_agent ?? request.headers['user-agent'],
+        user_agent: body.user_agent ?? requestUserAgent(request),
         logout_time: logoutTime,
         active_seconds: body.active_seconds,
         flags: flagsOf(body)
@@ -44,9 +46,10 @@ export function sessionRoutes(context: AppContext) {
     }
     const handleUpdate = async (request: { params: SessionParams, body: SessionUpdate }) => {
       const body = request.body
+      const window = { earliest: new Date(0), latest: new Date(Date.now() + clockSkewMs) }
       const logoutTime = body.logout_time === undefined
         ? undefined
-        : timeInWindow(body.logout_time, { earliest: new Date(0), latest: new Date(Date.now() + clockSkewMs) })
+        : timeInWindow(body.logout_time, window, 'body/logout_time')
       await updateVisit(database.db, request.params.session_id.toLowerCase(), {
         user_agent: body.user_agent,
         logout_time: logoutTime,

@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto'
 import t from 'tap'
-import type { FastifyInstance, HTTPMethods } from 'fastify'
-import { errorBody } from '../errors.js'
+import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fastify'
+import { type ErrorCode, errorBody } from '../errors.js'
 import { ADMIN, ADMIN_TOKEN } from './app.js'
 import { openTestDatabase } from './databases.js'
 import { hardenedApp } from './hardening.js'
@@ -10,18 +11,41 @@ interface Route {
   path: string
 }
 
+// The admin page's script and styles hold no data; its sign-in and sign-out work without a token.
+const ADMIN_PAGE_PUBLIC = new Set(['GET /admin/admin.js/', 'GET /admin/admin.css/', 'GET /admin/sign-in.js/',
+  'POST /admin/sign-in/', 'POST /admin/sign-out/'])
+
 /**
  * Public on purpose: what browsers send (visit create, update, logs, under /api/session/ and
- * only with POST or PUT), health probes, the runtime script, and pages without stored data. Everything else is the
- * operator's and needs the admin token; a new route is covered by this test without editing it.
+ * only with POST or PUT), health probes, the runtime script, the admin page's assets and
+ * sign-in, and pages without stored data. Everything else is the operator's and needs the admin
+ * token; a new route is covered by this test without editing it.
  */
 function isPublic({ method, path }: Route) {
   if (path === '/healthz/' || path === '/readyz/' || path.startsWith('/assets/')) return true
-  // Pages that hold no stored data: the admin page's shell (its data calls need the token), the
-  // API's own documentation, and the demo site.
-  if (method === 'GET' && ['/admin', '/docs', '/demo'].some((prefix) => path.startsWith(prefix))) return true
+  if (ADMIN_PAGE_PUBLIC.has(`${method} ${path}`)) return true
+  // Pages that hold no stored data: the API's own documentation and the demo site.
+  if (method === 'GET' && ['/docs', '/demo'].some((prefix) => path.startsWith(prefix))) return true
   return (method === 'POST' || method === 'PUT') && path.startsWith('/api/session/')
 }
+
+/** The admin page answers a person, so it refuses with its sign-in page rather than JSON. */
+const isAdminPage = ({ method, path }: Route) => method === 'GET' && path === '/admin/'
+
+/** What a refused request answers: the sign-in page for the admin page, else the JSON error. */
+function refusal(route: Route, response: LightMyRequestResponse) {
+  if (!isAdminPage(route)) return [response.statusCode, response.headers['www-authenticate'], response.json()]
+  return [response.statusCode, response.headers['www-authenticate'], response.headers['cache-control'],
+    response.body.includes('id="token-form"'), response.body.includes('client-rows')]
+}
+const refused = (route: Route) => (isAdminPage(route)
+  ? [401, 'Bearer', 'no-store', true, false]
+  : [401, 'Bearer', errorBody('ADMIN_TOKEN_REQUIRED')])
+
+const otherCookie = createHmac('sha256', `${ADMIN_TOKEN}x`).update('visitlog admin page cookie v1')
+  .digest('base64url')
+const PAGE_COOKIE = { cookie: `visitlog_admin=${createHmac('sha256', ADMIN_TOKEN)
+  .update('visitlog admin page cookie v1').digest('base64url')}` }
 
 /** Every route of the app, read from Fastify's own route tree (depth is four columns a level). */
 function routesOf(app: FastifyInstance): Route[] {
@@ -71,22 +95,47 @@ t.test('every endpoint but the public ones answers 401 without the admin token',
   const withToken = await app.inject({ method: 'GET', url: `/api/session/${visit(1)}/`, headers: ADMIN })
   t.match(withToken.body, EMAIL, 'while the token reads it')
 
-  const wrongTokens = [
+  const wrongTokens: Array<Record<string, string>> = [
     {},
     { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}x` },
     { authorization: `Bearer ${ADMIN_TOKEN}${ADMIN_TOKEN}` },
     { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
-    { authorization: ADMIN_TOKEN }
+    { authorization: ADMIN_TOKEN },
+    { cookie: `visitlog_admin=${ADMIN_TOKEN}` },
+    { cookie: `visitlog_admin=${otherCookie}` },
+    { cookie: `${PAGE_COOKIE.cookie}x` }
   ]
-  for (const route of routes.filter((candidate) => !isPublic(candidate))) {
-    for (const headers of wrongTokens) {
-      const response = await app.inject({ method: route.method,
-        url: `${fill(route.path)}?service=${service.id}`, headers })
-      t.same([response.statusCode, response.json()], [401, errorBody('ADMIN_TOKEN_REQUIRED')],
-        `${route.method} ${route.path} with ${JSON.stringify(Object.keys(headers))}`)
+  const adminRoutes = routes.filter((candidate) => !isPublic(candidate))
+  t.ok(adminRoutes.some(isAdminPage), 'the admin page is among them')
+  for (const route of adminRoutes) {
+    const send = (headers: Record<string, string>) => app.inject({ method: route.method,
+      url: `${fill(route.path)}?service=${service.id}`, headers })
+    // The page's cookie opens the page and nothing else: the API still needs the Bearer token.
+    const refusedHeaders = isAdminPage(route) ? wrongTokens : [...wrongTokens, PAGE_COOKIE]
+    for (const headers of refusedHeaders) {
+      t.same(refusal(route, await send(headers)), refused(route),
+        `${route.method} ${route.path} with ${JSON.stringify(headers).replaceAll(ADMIN_TOKEN, 'the token')}`)
     }
-    const admitted = await app.inject({ method: route.method,
-      url: `${fill(route.path)}?service=${service.id}`, headers: ADMIN })
-    t.not(admitted.statusCode, 401, `${route.method} ${route.path} with the token`)
+    t.not((await send(ADMIN)).statusCode, 401, `${route.method} ${route.path} with the token`)
+  }
+})
+
+t.test('the Bearer scheme is case-insensitive; other schemes and wrong tokens are refused', async (t) => {
+  const database = await openTestDatabase(t, 'pglite')
+  const { app } = await hardenedApp(t, database)
+  const cases: Array<[authorization: string, status: number, code: ErrorCode | null]> = [
+    [`Bearer ${ADMIN_TOKEN}`, 200, null],
+    [`bearer ${ADMIN_TOKEN}`, 200, null],
+    [`BEARER ${ADMIN_TOKEN}`, 200, null],
+    [`bEaReR  ${ADMIN_TOKEN} `, 200, null],
+    ['Basic x', 401, 'ADMIN_TOKEN_REQUIRED'],
+    [`Basic ${ADMIN_TOKEN}`, 401, 'ADMIN_TOKEN_REQUIRED'],
+    ['bearer wrong-token-0123456789', 401, 'ADMIN_TOKEN_REQUIRED'],
+    [`bearer${ADMIN_TOKEN}`, 401, 'ADMIN_TOKEN_REQUIRED']
+  ]
+  for (const [authorization, status, code] of cases) {
+    const response = await app.inject({ method: 'GET', url: '/api/service/', headers: { authorization } })
+    t.equal(response.statusCode, status, authorization)
+    if (code) t.same(response.json(), errorBody(code), authorization)
   }
 })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
 import type { DatabaseHandle } from '../db/database.js'
+import { errorBody } from '../errors.js'
 import { ADMIN } from './app.js'
 import { hardenedApp, perDatabase } from './hardening.js'
 
@@ -57,9 +58,11 @@ function cases(service: number): Case[] {
     ['create: logout_time far ahead', create({ logout_time: '2999-01-01T10:00:00Z' }), 400,
       'LOGOUT_TIME_OUT_OF_RANGE'],
     ['create: logout_time on February 30', create({ logout_time: '2026-02-30T10:00:00Z' }), 400,
-      'LOGOUT_TIME_OUT_OF_RANGE'],
-    ['create: logout_time in month 13', create({ logout_time: '2026-13-01T10:00:00Z' }), 400,
-      'LOGOUT_TIME_OUT_OF_RANGE'],
+      'BODY_INVALID'],
+    ['create: logout_time in month 13', create({ logout_time: '2026-13-01T00:00:00+03:00' }), 400,
+      'BODY_INVALID'],
+    ['create: logout_time at hour 25', create({ logout_time: '2026-01-01T25:00:00Z' }), 400,
+      'BODY_INVALID'],
     ['create: ip_address without the token', create({ ip_address: '198.51.100.1' }), 403,
       'IP_ADDRESS_ADMIN_ONLY'],
     ['create: a bad ip_address', { ...create({ ip_address: '300.1.1.1' }), headers: ADMIN }, 400,
@@ -90,6 +93,8 @@ function cases(service: number): Case[] {
     ['update: logout_time before the visit', body('POST', visit, { logout_time: '2001-01-01T00:00:00Z' }),
       400,
       'LOGOUT_TIME_OUT_OF_RANGE'],
+    ['update: logout_time on February 30', body('PUT', visit, { logout_time: '2026-02-30T10:00:00Z' }), 400,
+      'BODY_INVALID'],
     ['update: logout_time with a bad offset', body('PUT', visit, { logout_time: '2026-01-01T10:00:00+5' }),
       400,
       'BODY_INVALID'],
@@ -205,4 +210,59 @@ perDatabase(t, async (t, database) => {
     t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200,
       `${name}: still answering`)
   }
+})
+
+perDatabase(t, async (t, database) => {
+  const { app, service, visit } = await hardenedApp(t, database)
+  const id = visit(1)
+  const create = (logout_time: string) => body('POST', '/api/session/',
+    { email: 'ann@example.com', service: service.id, session_id: id, logout_time })
+  const notReal = (field: string) =>
+    ({ code: 'BODY_INVALID', message: `${field} is not a real date and time` })
+  const now = new Date().toISOString()
+  const batch = (sentAt: string, items: object[]) => body('POST', `/api/session/${id}/batch/`,
+    { sent_at: sentAt, items })
+
+  await t.test('a time that cannot exist is malformed input naming its field', async (t) => {
+    const cases: Array<[string, InjectOptions, number, unknown]> = [
+      ['February 30', create('2026-02-30T10:00:00Z'), 400, notReal('body/logout_time')],
+      ['month 13 with an offset', create('2026-13-01T00:00:00+03:00'), 400, notReal('body/logout_time')],
+      ['hour 25', create('2026-01-01T25:00:00Z'), 400, notReal('body/logout_time')],
+      ['minute 60', create('2026-01-01T10:60:00Z'), 400, notReal('body/logout_time')],
+      ['an offset of 24 hours', create('2026-01-01T10:00:00+24:00'), 400, notReal('body/logout_time')],
+      ['an update on February 29 of 2026', body('PUT', `/api/session/${id}/`,
+        { logout_time: '2026-02-29T10:00:00Z' }), 400, notReal('body/logout_time')],
+      ['a batch sent on February 30', batch('2026-02-30T10:00:00Z', [{ type: 'update', at: now }]), 400,
+        notReal('body/sent_at')]
+    ]
+    for (const [name, request, status, error] of cases) {
+      const response = await app.inject(request)
+      t.same([response.statusCode, response.json()], [status, { success: false, error }], name)
+    }
+  })
+
+  await t.test('a batch item with a time that cannot exist is refused on its own', async (t) => {
+    const response = await app.inject(batch(now, [
+      { type: 'update', at: '2026-04-31T10:00:00Z', is_click_contacts: true },
+      { type: 'update', at: now, logout_time: '2026-01-01T25:00:00Z' },
+      { type: 'update', at: '2001-01-01T10:00:00Z', is_click_contacts: true }
+    ]))
+    t.equal(response.statusCode, 200)
+    t.same(response.json().results, [
+      { status: 400, error: notReal('items/0/at') },
+      { status: 400, error: notReal('items/1/logout_time') },
+      { status: 400, error: errorBody('CLIENT_TIME_OUT_OF_RANGE').error }
+    ])
+  })
+
+  await t.test('a real time too far away is still out of range', async (t) => {
+    const cases: Array<[string, InjectOptions]> = [
+      ['long ago', create('1999-01-01T10:00:00Z')],
+      ['a leap day years ahead', create('2096-02-29T10:00:00Z')]
+    ]
+    for (const [name, request] of cases) {
+      const response = await app.inject(request)
+      t.same([response.statusCode, response.json()], [400, errorBody('LOGOUT_TIME_OUT_OF_RANGE')], name)
+    }
+  })
 })

@@ -175,7 +175,8 @@ eachDatabase(t, 'a malformed batch answers 400 as a whole', async (t, database) 
       { sent_at: now, items: Array(101).fill(item) },
       'body/items must NOT have more than 100 items'],
     ['an unknown field', { sent_at: now, items: [item], mode: 'fast' }, 'body/mode is not a known field'],
-    ['a false date', { sent_at: '2026-13-40T00:00:00Z', items: [item] }, 'body/sent_at is not a valid time']
+    ['a false date', { sent_at: '2026-13-40T00:00:00Z', items: [item] },
+      'body/sent_at is not a real date and time']
   ]
   for (const [name, body, message] of cases) {
     const response = await postBatch(app, body)

@@ -6,7 +6,8 @@ import { ERRORS, type ErrorCode } from '../errors.js'
 const docs = readFileSync(new URL('../../docs/hardening.md', import.meta.url), 'utf8')
 
 t.test('every error code added for hardening is documented with its status', async (t) => {
-  const added: ErrorCode[] = ['PATH_INVALID', 'ORIGIN_INVALID', 'SERVICE_ID_INVALID', 'ORIGIN_NOT_ALLOWED']
+  const added: ErrorCode[] = ['PATH_INVALID', 'ORIGIN_INVALID', 'SERVICE_ID_INVALID', 'ORIGIN_NOT_ALLOWED',
+    'HTTP_INVALID', 'HEADERS_TOO_LARGE', 'REQUEST_TIMEOUT']
   for (const code of added) t.match(docs, `| \`${code}\` | ${ERRORS[code].status} |`, code)
 })
 

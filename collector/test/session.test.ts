@@ -122,3 +122,29 @@ eachDatabase(t, 'an admin may record the visitor address; IPv4-mapped IPv6 is st
   const visit = await app.inject({ method: 'GET', url: `/api/session/${SESSION}/`, headers: ADMIN })
   t.equal(visit.json().ip_address, '203.0.113.9')
 })
+
+eachDatabase(t, 'a User-Agent header over 1024 characters is stored cut to 1024', async (t, database) => {
+  const { app, service } = await testApp(t, database)
+  const huge = IPHONE.padEnd(5000, ' x')
+  const batchVisit = '6f1c8b1e-3c2a-4f4b-9a57-1d2e3f4a5b6d'
+  const now = new Date().toISOString()
+
+  const single = await app.inject({
+    method: 'POST', url: '/api/session/', headers: { 'user-agent': huge },
+    payload: { email: 'ann@example.com', service: service.id, session_id: SESSION }
+  })
+  const batch = await app.inject({
+    method: 'POST', url: `/api/session/${batchVisit}/batch/`, headers: { 'user-agent': huge },
+    payload: { sent_at: now, items: [
+      { type: 'create', at: now, service: service.id, email: 'bob@example.com' }
+    ] }
+  })
+  t.same([single.statusCode, batch.statusCode, batch.json().results], [201, 200, [{ status: 201 }]])
+
+  for (const id of [SESSION, batchVisit]) {
+    const visit = (await app.inject({ method: 'GET', url: `/api/session/${id}/`, headers: ADMIN })).json()
+    t.equal(visit.user_agent.length, 1024, id)
+    t.equal(visit.user_agent, huge.slice(0, 1024), id)
+    t.same([visit.browser, visit.os, visit.device_type], ['Mobile Safari', 'iOS', 'mobile'], id)
+  }
+})
