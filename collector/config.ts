@@ -102,6 +102,21 @@ function duration(env: NodeJS.ProcessEnv, name: 'RATE_LIMIT_WINDOW', min: number
   return ms
 }
 
+/** Only the scheme is checked here; the message never repeats the URL, which may hold a password. */
+function databaseUrl(raw: string | undefined) {
+  if (!raw) return undefined
+  let scheme: string
+  try {
+    scheme = new URL(raw).protocol
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a URL such as postgres://user@host:5432/database')
+  }
+  if (scheme !== 'postgres:' && scheme !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${scheme}//"`)
+  }
+  return raw
+}
+
 function onOff(env: NodeJS.ProcessEnv, name: 'IP_TRUNCATE' | 'DEMO') {
   const raw = env[name] ?? CONFIG_DEFAULTS[name]
   const value = parseSwitch(raw)
@@ -118,7 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST || CONFIG_DEFAULTS.HOST,
     port: integer(env, 'PORT', 0, 65535),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     dataDir: env.DATA_DIR || CONFIG_DEFAULTS.DATA_DIR,
     adminToken: token || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !token,

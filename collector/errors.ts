@@ -32,7 +32,7 @@ export const ERRORS = {
   },
   CLIENT_TIME_OUT_OF_RANGE: {
     status: 400,
-    message: 'A client time must lie within 7 days before the batch sent_at and not after it'
+    message: 'A client time must lie within 7 days before the batch sent_at and at most 60 s after it'
   },
   QUERY_INVALID: { status: 400, message: 'The query string does not match the schema' },
   PATH_INVALID: { status: 400, message: 'The request path is not valid (bad percent-encoding)' },
@@ -50,7 +50,7 @@ export const ERRORS = {
   CURSOR_INVALID: { status: 400, message: 'The cursor is not one this endpoint gave out' },
   ADMIN_TOKEN_REQUIRED: {
     status: 401,
-    message: "This needs the admin token: Authorization: Bearer <token>, or the admin page's sign-in"
+    message: 'This needs the admin token: Authorization: Bearer <token>'
   },
   IP_ADDRESS_ADMIN_ONLY: {
     status: 403,

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http'
 import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
-import { type DatabaseHandle, openDatabase } from './db/database.js'
+import { DataDirInUseError } from './db/data-dir-lock.js'
+import { type DatabaseHandle, describePostgres, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { ensureService, listServices } from './db/service-queries.js'
 import { loggerOptions } from './logger.js'
@@ -9,7 +10,9 @@ import { makeRetentionPass, RETENTION_INTERVAL_MS } from './retention.js'
 
 /** Owns configuration, the database, listening and a graceful shutdown. */
 export async function startServer(config: Config) {
-  const database = await openMigrated(config)
+  const database = await openMigrated(config).catch((error: unknown) => {
+    throw new StartError(databaseProblem(config, error))
+  })
   const demoService = config.demo || (await listServices(database.db)).length === 0
     ? await ensureService(database.db, 'demo')
     : undefined
@@ -28,8 +31,40 @@ export async function startServer(config: Config) {
   app.addHook('preClose', async () => closeConnectionsWhenIdle(app.server))
   app.addHook('onClose', async () => database.close())
   scheduleRetention(app, database, config.retentionDays)
-  const address = await app.listen({ host: config.host, port: config.port })
+  const listening = app.listen({ host: config.host, port: config.port })
+  const address = await listening.catch(async (error: unknown) => {
+    await app.close()
+    throw new StartError(listenProblem(config, error))
+  })
   return { app, database, address, demoService }
+}
+
+/** A start-up failure whose message says what to change; printed without a stack. */
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StartError'
+  }
+}
+
+function databaseProblem(config: Config, error: unknown) {
+  if (error instanceof DataDirInUseError) return error.message
+  const where = config.databaseUrl
+    ? `DATABASE_URL (${describePostgres(config.databaseUrl)})`
+    : `DATA_DIR ${config.dataDir}`
+  return `Database: cannot open ${where}: ${(error as Error).message}`
+}
+
+function listenProblem(config: Config, error: unknown) {
+  const code = (error as NodeJS.ErrnoException).code
+  const at = `${config.host}:${config.port}`
+  if (code === 'EADDRINUSE') return `PORT ${config.port}: ${at} is in use; stop the other process or set PORT`
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `HOST ${config.host}: not an address of this machine; `
+      + 'use 127.0.0.1, 0.0.0.0 or one of its addresses'
+  }
+  if (code === 'EACCES') return `PORT ${config.port}: not allowed for this user; use a port above 1023`
+  return `Cannot listen on ${at}: ${(error as Error).message}`
 }
 
 /**
@@ -90,9 +125,17 @@ async function main() {
     process.exit(2)
   }
 
-  const { app, database, address, demoService } = await startServer(config)
+  let started: Awaited<ReturnType<typeof startServer>>
+  try {
+    started = await startServer(config)
+  } catch (error) {
+    if (!(error instanceof StartError)) throw error
+    console.error(error.message)
+    process.exit(2)
+  }
+  const { app, database, address, demoService } = started
   const services = await listServices(database.db)
-  const port = new URL(address).port
+  const base = browsable(address)
   console.log([
     `Visitlog collector listening on ${address}`,
     `Database: ${database.kind} (${database.location})`,
@@ -102,9 +145,9 @@ async function main() {
       : 'Admin token: from ADMIN_TOKEN',
     ...(config.demo && demoService
       ? [
-          `Demo site (service ${demoService.id}): http://127.0.0.1:${port}/demo/  (DEMO=off disables it)`,
+          `Demo site (service ${demoService.id}): ${base}/demo/  (DEMO=off disables it)`,
           `Read a visit back: curl -H "Authorization: Bearer <admin token>" ` +
-            `http://127.0.0.1:${port}/api/session/<session_id>/`
+            `${base}/api/session/<session_id>/`
         ]
       : [])
   ].join('\n'))
@@ -135,6 +178,14 @@ async function main() {
 }
 
 const SHUTDOWN_TIMEOUT_MS = 30_000
+
+/** The listening address as a browser on this machine reaches it: "all interfaces" is loopback. */
+function browsable(address: string) {
+  const url = new URL(address)
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1'
+  if (url.hostname === '[::]') url.hostname = '[::1]'
+  return url.origin
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error) => {

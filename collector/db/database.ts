@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import pg from 'pg'
+import { lockDataDir } from './data-dir-lock.js'
 import { PGlitePool } from './pglite-driver.js'
 import { preparingPool } from './prepared-statements.js'
 import { createPostgresPool } from './postgres-pool.js'
@@ -66,15 +67,23 @@ function openPostgres(databaseUrl: string, poolSize: number, timeoutMs?: number)
 async function openPGlite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://')
   if (!inMemory) mkdirSync(dataDir, { recursive: true })
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir)
 
-  const pglite = await PGlite.create(inMemory ? undefined : dataDir, {
-    parsers: { 20: (value: string) => Number(value), 1700: (value: string) => Number(value) }
-  })
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(inMemory ? undefined : dataDir, {
+      parsers: { 20: (value: string) => Number(value), 1700: (value: string) => Number(value) }
+    })
+  } catch (error) {
+    unlock()
+    throw error
+  }
   // Cast: the pool implements what the dialect calls, but not streaming through cursors.
   const pool = new PGlitePool(pglite) as unknown as PostgresPool
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const location = inMemory ? 'memory' : dataDir
-  return { db, kind: 'pglite', location, ping: () => ping(db), close: () => db.destroy() }
+  const close = () => db.destroy().finally(unlock)
+  return { db, kind: 'pglite', location, ping: () => ping(db), close }
 }
 
 async function ping(db: Kysely<Database>) {
@@ -86,7 +95,8 @@ async function ping(db: Kysely<Database>) {
   }
 }
 
-function describePostgres(databaseUrl: string) {
+/** A PostgreSQL URL without user and password: safe to print. */
+export function describePostgres(databaseUrl: string) {
   try {
     const url = new URL(databaseUrl)
     return `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`

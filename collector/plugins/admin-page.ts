@@ -78,7 +78,9 @@ const isHttps = (request: FastifyRequest) => request.protocol === 'https'
 
 async function requireJson(request: FastifyRequest) {
   const type = request.headers['content-type'] ?? ''
-  if (!JSON_TYPE.test(type)) throw new CollectorError('CONTENT_TYPE_UNSUPPORTED')
+  if (!JSON_TYPE.test(type)) {
+    throw new CollectorError('CONTENT_TYPE_UNSUPPORTED', 'The sign-in takes application/json only')
+  }
 }
 
 /** Pages answer differently with and without the cookie: no cache may keep one. */

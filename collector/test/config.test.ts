@@ -26,7 +26,12 @@ t.test('a bad variable is named in the message', async (t) => {
     [{ BODY_LIMIT: '10' }, /^Configuration: BODY_LIMIT /],
     [{ ADMIN_TOKEN: 'short' }, /^Configuration: ADMIN_TOKEN must have at least 16 characters$/],
     [{ LOG_LEVEL: 'loud' }, /^Configuration: LOG_LEVEL must be one of /],
-    [{ CLOCK_SKEW_SECONDS: '-5' }, /^Configuration: CLOCK_SKEW_SECONDS /]
+    [{ CLOCK_SKEW_SECONDS: '-5' }, /^Configuration: CLOCK_SKEW_SECONDS /],
+    [{ DATABASE_URL: 'mysql://root:secret@db/x' },
+      /^Configuration: DATABASE_URL must start with postgres:\/\/ or postgresql:\/\/, got "mysql:\/\/"$/],
+    [{ DATABASE_URL: 'db.example:5432' }, /^Configuration: DATABASE_URL must start with postgres:\/\/ /],
+    [{ DATABASE_URL: 'not a url' },
+      /^Configuration: DATABASE_URL must be a URL such as postgres:\/\/user@host:5432\/database$/]
   ]
   for (const [env, message] of cases) {
     t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { loadConfig } from '../config.js'
-import { startServer } from '../server.js'
+import { StartError, startServer } from '../server.js'
 
 t.test('the server migrates, adds the demo service and listens on a real socket', async (t) => {
   const config = { ...loadConfig({ PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' }) }
@@ -33,4 +33,22 @@ t.test('operator commands add and list services in a PGlite directory', async (t
   const unknown = run('nonsense')
   t.equal(unknown.status, 2)
   t.match(unknown.stderr, /unknown command "nonsense"/)
+})
+
+t.test('a start that cannot listen or reach its database says which variable to change', async (t) => {
+  const first = await startServer(loadConfig({ PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' }))
+  t.teardown(() => first.app.close())
+  const port = new URL(first.address).port
+
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ PORT: port }, `PORT ${port}: 127.0.0.1:${port} is in use; stop the other process or set PORT`],
+    [{ HOST: '192.0.2.1' },
+      'HOST 192.0.2.1: not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its addresses'],
+    [{ DATABASE_URL: 'postgres://visitlog:secret@127.0.0.1:1/none' },
+      'Database: cannot open DATABASE_URL (postgres://127.0.0.1:1/none): connect ECONNREFUSED 127.0.0.1:1']
+  ]
+  for (const [env, message] of cases) {
+    const config = loadConfig({ PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...env })
+    await t.rejects(startServer(config), new StartError(message), JSON.stringify(env))
+  }
 })
