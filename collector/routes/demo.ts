@@ -67,11 +67,19 @@ export function demoRoutes(options: DemoOptions) {
           service: options.service,
           platformHost: OTHER_HOST[new URL(origin).hostname]
         }))
+        // Each Host header's port makes its own entry: keep a few, so forged ports cannot fill memory.
+        if (containers.size >= CONTAINERS_KEPT) containers.delete(containers.keys().next().value!)
         containers.set(origin, container)
       }
       return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(container)
     })
   }
+}
+
+const CONTAINERS_KEPT = 8
+
+function validPort(port: number | undefined | null) {
+  return Number.isInteger(port) && port! >= 1 && port! <= 65535 ? port! : undefined
 }
 
 function render(layout: string, title: string, body: string, request: FastifyRequest) {
@@ -89,7 +97,8 @@ function render(layout: string, title: string, body: string, request: FastifyReq
 function siteOrigin(request: FastifyRequest, other: boolean) {
   const loopback = Object.hasOwn(OTHER_HOST, request.hostname)
   const host = loopback ? request.hostname : '127.0.0.1'
-  // inject() (tests) has no real socket: its port comes from the Host header.
-  const port = (loopback && request.port) || request.socket.localPort || request.port
+  // The Host header's port is the one the browser used (it differs behind a port mapping);
+  // inject() (tests) has no real socket, so its port comes from there too.
+  const port = (loopback && validPort(request.port)) || request.socket.localPort || validPort(request.port)
   return `http://${other ? OTHER_HOST[host] : host}:${port}`
 }

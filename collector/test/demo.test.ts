@@ -1,3 +1,4 @@
+import http from 'node:http'
 import t from 'tap'
 import { buildApp } from '../app.js'
 import { ConfigError, loadConfig } from '../config.js'
@@ -39,6 +40,34 @@ t.test('the container names the origin the page was opened on, and only a loopba
   t.equal(await notes('127.0.0.1:8080'), 'Visitlog for service 7, collector http://127.0.0.1:8080')
   t.equal(await notes('evil.example:8080'), 'Visitlog for service 7, collector http://127.0.0.1:8080',
     'a foreign host name is replaced by 127.0.0.1')
+})
+
+t.test('a Host header with an impossible port gets the listening port, not an error', async (t) => {
+  const database = await openTestDatabase(t, 'pglite')
+  const app = await buildApp({ database, adminToken: ADMIN_TOKEN, runtimeScript: '', demo: { service: 7 } })
+  t.teardown(() => app.close())
+  const port = new URL(await app.listen({ host: '127.0.0.1', port: 0 })).port
+
+  const notes = async (host: string) => {
+    const response = await app.inject({ method: 'GET', url: '/demo/container.json', headers: { host } })
+    return [response.statusCode, JSON.parse(response.body).containerVersion.container.notes]
+  }
+  // fetch() sets Host itself; node:http sends the forged one.
+  const real = await new Promise<{ status?: number, body: string }>((resolve, reject) => {
+    const options = { host: '127.0.0.1', port, path: '/demo/container.json', headers: { host: 'localhost:65536' } }
+    http.get(options, (response) => {
+      let body = ''
+      response.on('data', (chunk) => { body += chunk })
+      response.on('end', () => resolve({ status: response.statusCode, body }))
+    }).on('error', reject)
+  })
+  t.equal(real.status, 200)
+  t.equal(JSON.parse(real.body).containerVersion.container.notes,
+    `Visitlog for service 7, collector http://localhost:${port}`)
+  // Many Host ports, as a forger would send, each answered; the kept containers stay few (8).
+  for (let fake = 1000; fake < 1020; fake++) {
+    t.same(await notes(`localhost:${fake}`), [200, `Visitlog for service 7, collector http://localhost:${fake}`])
+  }
 })
 
 t.test('DEMO is on by default and takes on or off', async (t) => {
