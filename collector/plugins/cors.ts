@@ -32,7 +32,9 @@ export async function registerCors(app: FastifyInstance, policy: OriginPolicy) {
 
   app.addHook('preHandler', async (request, reply) => {
     const origin = request.headers.origin
-    if (origin === undefined || !isPublicWrite(request.method, request.url)) return
+    // The route the router chose, not the raw path: /%61pi/session/ reaches the same handler.
+    const route = request.routeOptions.url
+    if (origin === undefined || route === undefined || !isPublicWrite(request.method, route)) return
     if (!(await policy.restrictsAny())) return
 
     const serviceId = await serviceOf(request, policy)
@@ -58,17 +60,21 @@ function isPublicWrite(method: string, url: string) {
 }
 
 /**
- * The service a write is for: named in the body of a create (or in a batch's create item),
- * else the visit's own.
+ * The service a write is for. A write to a visit (its id in the path) is for the visit's own
+ * service when the visit exists, so that a batch's create item cannot name a service with a
+ * more lenient list; otherwise the service named by the create (a create of an existing visit
+ * in another service is refused as a conflict, storing nothing).
  */
 async function serviceOf(request: FastifyRequest, policy: OriginPolicy) {
   const body = request.body as { service?: unknown, items?: unknown } | undefined
-  const service = body?.service ?? serviceOfBatchCreate(body?.items)
-  if (typeof service === 'number') return service
-
   const sessionId = (request.params as { session_id?: unknown } | undefined)?.session_id
-  if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) return undefined
-  return policy.serviceOfSession(sessionId.toLowerCase())
+  if (typeof sessionId === 'string' && SESSION_ID.test(sessionId)) {
+    const own = await policy.serviceOfSession(sessionId.toLowerCase())
+    if (own !== undefined) return own
+  }
+
+  const service = body?.service ?? serviceOfBatchCreate(body?.items)
+  return typeof service === 'number' ? service : undefined
 }
 
 function serviceOfBatchCreate(items: unknown) {

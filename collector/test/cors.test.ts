@@ -155,6 +155,38 @@ perDatabase(t, async (t, database) => {
     t.equal(stored.is_click_deposit_button, false)
   })
 
+  t.test('an encoded path or a batch naming a lenient service still meets the visit\'s list', async (t) => {
+    const { app, service, visit } = await hardenedApp(t, database)
+    const open = await ensureService(database.db, `${service.service_name}-open`)
+    await setOrigins(app, service.id, [SHOP])
+    t.equal((await createVisit(app, service.id, visit(1), SHOP)).statusCode, 201)
+    const before = await rowCounts(database)
+
+    const encodedCreate = await app.inject({
+      method: 'POST', url: '/%61pi/session/', headers: { origin: EVIL },
+      payload: { email: 'ann@example.com', service: service.id, session_id: visit(2) }
+    })
+    const encodedUpdate = await app.inject({
+      method: 'PUT', url: `/api/sessio%6E/${visit(1)}/`, headers: { origin: EVIL },
+      payload: { is_click_deposit_button: true }
+    })
+    const at = new Date().toISOString()
+    const batch = await app.inject({
+      method: 'POST', url: `/api/session/${visit(1)}/batch/`, headers: { origin: EVIL },
+      payload: { sent_at: at, items: [
+        { type: 'create', at, service: open.id, email: 'x@example.com' },
+        { type: 'url', at, url: 'https://evil.example/injected', is_external_resource: true },
+        { type: 'update', at, is_click_deposit_button: true }
+      ] }
+    })
+    t.same([encodedCreate.statusCode, encodedUpdate.statusCode, batch.statusCode], [403, 403, 403])
+    t.same(batch.json(), errorBody('ORIGIN_NOT_ALLOWED'))
+    t.same(await rowCounts(database), before)
+    const stored = await database.db.selectFrom('user_session').select('is_click_deposit_button')
+      .where('session_id', '=', visit(1)).executeTakeFirstOrThrow()
+    t.equal(stored.is_click_deposit_button, false)
+  })
+
   t.test('servers without Origin, and any origin for a service with an empty list, may write', async (t) => {
       const { app, service, visit } = await hardenedApp(t, database)
       const open = await ensureService(database.db, `${service.service_name}-other`)
