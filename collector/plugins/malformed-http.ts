@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http'
+import { type ServerResponse, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyInstance } from 'fastify'
 import { ERRORS, type ErrorCode, errorBody } from '../errors.js'
@@ -37,10 +37,14 @@ function rawAnswer(code: ErrorCode) {
   ].join('\r\n')
 }
 
-/** True when an answer to an earlier request on this socket is already on its way. */
-function isAnswering(socket: Socket) {
-  const response = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage
-  return response?.headersSent === true
+/**
+ * The answer still being made to an earlier request on this socket, one that arrived whole, if
+ * any. A request whose own body broke off is the one refused, and its answer never comes.
+ */
+function answerInFlight(socket: Socket) {
+  const response = (socket as { _httpMessage?: ServerResponse })._httpMessage
+  if (!response || response.writableFinished || !response.req.complete) return undefined
+  return response
 }
 
 /**
@@ -56,11 +60,20 @@ export function answerMalformedHttp(this: FastifyInstance, error: ConnectionErro
 
   const code = codeOf(error)
   this.log.info({ statusCode: ERRORS[code].status, code, parserCode: error.code }, 'malformed request')
-  if (!socket.writable || isAnswering(socket)) {
+  if (!socket.writable) {
     socket.destroy()
     return
   }
 
+  // Bytes that follow a good request on the same connection (pipelining) do not undo it: its
+  // answer, perhaps a committed write, goes first, then the refusal of what followed.
+  const earlier = answerInFlight(socket)
+  if (earlier) earlier.once('finish', () => refuse(socket, code))
+  else refuse(socket, code)
+}
+
+function refuse(socket: Socket, code: ErrorCode) {
+  if (socket.destroyed || socket.writableEnded) return
   socket.end(rawAnswer(code))
   socket.resume()
   const cut = setTimeout(() => socket.destroy(), LINGER_MS)

@@ -175,6 +175,26 @@ eachDatabase(t, 'malformed HTTP answers in the catalogue shape and the collector
     t.notOk(log.includes('"level":50'), 'nothing logged as an error')
   })
 
+eachDatabase(t, 'garbage after a good request on one connection refuses only the garbage, after the answer',
+  async (t, database) => {
+    const app = await buildApp({ database, adminToken: ADMIN_TOKEN })
+    t.teardown(() => app.close())
+    const service = await ensureService(database.db, 'Company1')
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = app.server.address() as AddressInfo
+
+    const sessionId = '34a8070b-6458-4b63-b967-95118cf30ce3'
+    const body = JSON.stringify({ email: 'p@example.com', service: service.id, session_id: sessionId })
+    const { head, body: between } = await rawExchange(port,
+      `${POST}Content-Length: ${body.length}\r\n\r\n${body}GARBAGE\r\n\r\n`)
+    t.equal(head[0], 'HTTP/1.1 201 Created', 'the create is answered first')
+    t.equal(between, `{"session_id":"${sessionId}"}HTTP/1.1 400 Bad Request\r\n`
+      + answer('HTTP_INVALID').head.slice(1).join('\r\n'), 'then the garbage is refused')
+    const stored = await database.db.selectFrom('user_session').select('email')
+      .where('session_id', '=', sessionId).execute()
+    t.same(stored, [{ email: 'p@example.com' }])
+  })
+
 t.test('a request that does not arrive in time answers 408 REQUEST_TIMEOUT', async (t) => {
   const database = await openTestDatabase(t, 'pglite')
   const app = await buildApp({ database, adminToken: ADMIN_TOKEN })
