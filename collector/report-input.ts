@@ -7,15 +7,19 @@ import { isRealTime } from './validate.js'
  * QUERY_INVALID or CURSOR_INVALID with a message naming the parameter.
  */
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+const DAY = /^\d{4}-\d{2}-\d{2}$/
 
-/** A day (midnight UTC) or an ISO date and time with an offset; refuses impossible dates. */
+/**
+ * A day (midnight UTC) or an ISO date and time with an offset. A day or time that does not
+ * exist (February 30, 24:00) is refused: Date would quietly move it to another one.
+ */
 export function parseSince(raw: string): Date {
-  const day = DAY.exec(raw)
-  const time = new Date(day ? `${raw}T00:00:00Z` : raw)
-  const real = !Number.isNaN(time.getTime()) && (!day || time.toISOString().startsWith(raw))
-  if (!real) throw new CollectorError('QUERY_INVALID', 'since must be a real date such as 2026-12-01')
-  return time
+  const time = DAY.test(raw) ? `${raw}T00:00:00Z` : raw
+  const ms = Date.parse(time)
+  if (!isRealTime(time) || Number.isNaN(ms)) {
+    throw new CollectorError('QUERY_INVALID', 'since must be a real date such as 2026-12-01')
+  }
+  return new Date(ms)
 }
 
 export function parseLimit(raw: string | undefined, fallback: number, max: number) {

@@ -193,6 +193,24 @@ test('a cursor holding a value the database would refuse answers CURSOR_INVALID'
   t.same([last.statusCode, last.json()], [200, { clients: [], next_cursor: null }], 'the largest id')
 })
 
+test('a since that names no real time answers QUERY_INVALID', async (t, { get }) => {
+  const refused = errorBody('QUERY_INVALID', 'since must be a real date such as 2026-12-01')
+  const urls = [
+    '/api/session/?since=2026-02-30T10:00:00Z',
+    '/api/session/?since=2026-01-01T24:00:00Z',
+    '/api/session/?since=2026-01-01T10:60Z',
+    '/api/session/?since=0000-01-01',
+    '/api/client/?since=2026-04-31T00:00:00%2B02:00',
+    '/api/client/?since=2026-02-29',
+    '/api/client/bob%40example.com/?since=2026-02-30T10:00:00Z'
+  ]
+  for (const url of urls) {
+    const response = await get(url)
+    t.same([response.statusCode, response.json()], [400, refused], url)
+  }
+  t.equal((await get('/api/session/?since=2028-02-29T23:59:59.999%2B14:00')).statusCode, 200)
+})
+
 test('a refused cursor is not quoted in the log', async (t, { database }) => {
   const lines: string[] = []
   const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
