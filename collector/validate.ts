@@ -3,9 +3,18 @@ import { CollectorError } from './errors.js'
 // Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not our business.
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
 
+// Control and format characters (NUL, bidi marks, zero-width joiners) and lone surrogates: unseen
+// or reordering what is shown, they would make two clients of addresses that read the same.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/u
+
+/**
+ * The one form an email is stored and looked up in: trimmed, lower-cased and in Unicode NFC, so
+ * that "é" typed as one character or as "e" and an accent is one client.
+ */
 export function normalizeEmail(raw: string) {
-  const email = raw.trim().toLowerCase()
-  if (email.length > 254 || !EMAIL.test(email)) throw new CollectorError('EMAIL_INVALID')
+  const email = raw.trim().toLowerCase().normalize('NFC')
+  const valid = email.length <= 254 && !INVISIBLE.test(email) && EMAIL.test(email)
+  if (!valid) throw new CollectorError('EMAIL_INVALID')
   return email
 }
 

@@ -211,6 +211,21 @@ test('a since that names no real time answers QUERY_INVALID', async (t, { get })
   t.equal((await get('/api/session/?since=2028-02-29T23:59:59.999%2B14:00')).statusCode, 200)
 })
 
+test('an email with a NUL or an invisible character answers EMAIL_INVALID', async (t, { get }) => {
+  const urls = [
+    '/api/session/?email=a%40b.co%00',
+    '/api/session/?email=ann%40example.com%E2%80%8E',
+    '/api/client/a%00@b.co/',
+    '/api/client/rtl%40example.com%E2%80%8E/',
+    '/api/client/%E2%80%AE%40example.com/',
+    '/api/client/a%E2%80%8Bnn%40example.com/'
+  ]
+  for (const url of urls) {
+    const response = await get(url)
+    t.same([response.statusCode, response.json()], [400, errorBody('EMAIL_INVALID')], url)
+  }
+})
+
 test('a refused cursor is not quoted in the log', async (t, { database }) => {
   const lines: string[] = []
   const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
