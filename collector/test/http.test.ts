@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import { deflateSync, gzipSync } from 'node:zlib'
 import { type AddressInfo, connect, type Socket } from 'node:net'
 import { Writable } from 'node:stream'
 import t from 'tap'
@@ -64,6 +65,26 @@ eachDatabase(t, 'paths work with and without the trailing slash; unknown paths a
   t.same(missing.json(), {
     success: false, error: { code: 'ROUTE_NOT_FOUND', message: 'No endpoint answers this method and path' }
   })
+})
+
+eachDatabase(t, 'a compressed body answers 415: nothing here inflates it', async (t, database) => {
+  const { app, service } = await testApp(t, database)
+  const create = JSON.stringify({ email: 'ann@example.com', service: service.id })
+  const send = (encoding: string, body: string | Buffer) => app.inject({
+    method: 'POST', url: '/api/session/', payload: body,
+    headers: { 'content-type': 'application/json', 'content-encoding': encoding }
+  })
+  const refused = errorBody('CONTENT_TYPE_UNSUPPORTED',
+    'Compressed bodies are not accepted: send the JSON without Content-Encoding')
+
+  const compressed: Array<[string, string | Buffer]> = [
+    ['gzip', gzipSync(create)], ['deflate', deflateSync(create)], ['br', create]
+  ]
+  for (const [encoding, body] of compressed) {
+    const response = await send(encoding, body)
+    t.same([response.statusCode, response.json()], [415, refused], encoding)
+  }
+  t.equal((await send('identity', create)).statusCode, 201, 'identity is no encoding')
 })
 
 eachDatabase(t, 'a path parameter over 1024 characters answers PATH_INVALID', async (t, database) => {
