@@ -1,5 +1,6 @@
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { PATH_PARAMETER_MAX } from '../schemas/index.js'
 import type { AppContext } from './context.js'
 import type { DatabaseHandle } from './db/database.js'
 import { OriginPolicy } from './origin-policy.js'
@@ -57,8 +58,7 @@ export async function buildApp(options: AppOptions) {
     requestTimeout: REQUEST_TIMEOUT_MS,
     http: { requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
-    // An email in a path (URL-encoded, up to 254 characters) needs more than the default 100.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: PATH_PARAMETER_MAX },
     frameworkErrors,
     // Requests Node's HTTP parser refuses answer in the catalogue's shape too (issue 7).
     clientErrorHandler: answerMalformedHttp,

@@ -1,13 +1,20 @@
 import { isIP } from 'node:net'
 import { Address6 } from 'ip-address'
 
-/** An IPv4-mapped IPv6 address (::ffff:1.2.3.4) is the IPv4 address it carries. */
+const IPV4_MAPPED = new Address6('::ffff:0:0/96')
+
+/**
+ * An IPv4-mapped IPv6 address is the IPv4 address it carries, however it is written
+ * (::ffff:203.0.113.10, ::ffff:cb00:710a): otherwise truncation would keep only its /48, `::`,
+ * and every such client would share one rate-limit bucket.
+ */
 export function normalizeIp(address: string | undefined): string | null {
   // A zone id (fe80::1%eth0) names an interface of the sender, and PostgreSQL's inet refuses it.
   if (!address || address.includes('%')) return null
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  const plain = mapped ? mapped[1] : address
-  return isIP(plain) === 0 ? null : plain.toLowerCase()
+  const version = isIP(address)
+  if (version !== 6) return version === 4 ? address : null
+  const ipv6 = new Address6(address)
+  return ipv6.isInSubnet(IPV4_MAPPED) ? ipv6.to4().correctForm() : address.toLowerCase()
 }
 
 /** The first address of the IPv6 network of the given prefix length, in its shortest form. */

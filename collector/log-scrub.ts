@@ -12,6 +12,11 @@ const PERSONAL = [
   /\b[0-9a-f]{0,4}(:[0-9a-f]{0,4}){3,7}\b/gi
 ]
 
+// A PostgreSQL data exception (SQLSTATE class 22) quotes the value it refused: `value "…" is out
+// of range for type integer`. That value came from the request, so it is left out.
+const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/
+const QUOTED = /"[^"]*"/g
+
 export function scrubText(text: string) {
   return PERSONAL.reduce((scrubbed, pattern) => scrubbed.replace(pattern, '[redacted]'), text)
 }
@@ -19,10 +24,12 @@ export function scrubText(text: string) {
 export function scrubError(error: unknown) {
   if (!(error instanceof Error)) return { type: typeof error, message: scrubText(String(error)), stack: '' }
   const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line))
+  const code = (error as { code?: unknown }).code
+  const quotesValue = typeof code === 'string' && DATA_EXCEPTION.test(code)
   return {
     type: error.name,
-    code: (error as { code?: unknown }).code,
-    message: scrubText(error.message),
+    code,
+    message: scrubText(quotesValue ? error.message.replace(QUOTED, '"[redacted]"') : error.message),
     stack: frames.map(scrubText).join('\n')
   }
 }

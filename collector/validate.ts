@@ -3,9 +3,18 @@ import { CollectorError } from './errors.js'
 // Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not our business.
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
 
+// Control and format characters (NUL, bidi marks, zero-width joiners) and lone surrogates: unseen
+// or reordering what is shown, they would make two clients of addresses that read the same.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/u
+
+/**
+ * The one form an email is stored and looked up in: trimmed, lower-cased and in Unicode NFC, so
+ * that "é" typed as one character or as "e" and an accent is one client.
+ */
 export function normalizeEmail(raw: string) {
-  const email = raw.trim().toLowerCase()
-  if (email.length > 254 || !EMAIL.test(email)) throw new CollectorError('EMAIL_INVALID')
+  const email = raw.trim().toLowerCase().normalize('NFC')
+  const valid = email.length <= 254 && !INVISIBLE.test(email) && EMAIL.test(email)
+  if (!valid) throw new CollectorError('EMAIL_INVALID')
   return email
 }
 
@@ -67,16 +76,25 @@ export interface TimeWindow {
 const TIME_PARTS =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/
 
-/** True when every part names something that exists: Date would read 02-30 as 03-02. */
-function isRealTime(raw: string) {
+/**
+ * True when every part names something that exists: Date would read 02-30 as 03-02 and 24:00 as
+ * the next day. Year 0000 is refused too: PostgreSQL has no year 0.
+ */
+export function isRealTime(raw: string) {
   const parts = TIME_PARTS.exec(raw)
   if (!parts) return false
   // Seconds and offset may be left out; they count as zero.
   const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] =
     parts.slice(1).map((part) => Number(part ?? 0))
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59
-    && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+    && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59
+}
+
+function daysInMonth(year: number, month: number) {
+  // Not Date.UTC: it reads years 0 to 99 as 1900 to 1999.
+  const lastDay = new Date(0)
+  lastDay.setUTCFullYear(year, month, 0)
+  return lastDay.getUTCDate()
 }
 
 /**

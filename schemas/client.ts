@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { FlagName, ServiceId } from './common.js'
+import { FlagName, PATH_PARAMETER_MAX, ServiceId } from './common.js'
 import { CursorParameter, LimitParameter, ServiceParameter, Since, VisitReport } from './visit-report.js'
 
 const Time = Type.String({ format: 'date-time' })
@@ -39,7 +39,7 @@ export type ClientReport = Static<typeof ClientReport>
 
 /** The email as it appears in the path, URL-encoded; it is trimmed, lower-cased and checked. */
 export const ClientParams = Type.Object(
-  { email: Type.String({ maxLength: 1024 }) },
+  { email: Type.String({ maxLength: PATH_PARAMETER_MAX }) },
   { additionalProperties: false }
 )
 export type ClientParams = Static<typeof ClientParams>

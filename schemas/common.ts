@@ -7,6 +7,12 @@ export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export const DATE_TIME_PATTERN =
   '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|z|[+-]\\d{2}:\\d{2})$'
 
+/**
+ * The longest path parameter, as sent (percent-encoded): longer answers PATH_INVALID before
+ * routing. An email in a path needs more than Fastify's default of 100.
+ */
+export const PATH_PARAMETER_MAX = 1024
+
 export const Uuid = Type.String({ pattern: UUID_PATTERN, maxLength: 36 })
 export type Uuid = Static<typeof Uuid>
 

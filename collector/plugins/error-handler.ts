@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { PATH_PARAMETER_MAX } from '../../schemas/index.js'
 import { CollectorError, type ErrorCode, errorBody } from '../errors.js'
 import { isConnectionError } from '../db/pg-errors.js'
 
@@ -8,15 +9,26 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'CONTENT_TYPE_UNSUPPORTED',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BODY_INVALID',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BODY_INVALID',
-  FST_ERR_CTP_INVALID_TYPE: 'CONTENT_TYPE_UNSUPPORTED'
+  FST_ERR_CTP_INVALID_TYPE: 'CONTENT_TYPE_UNSUPPORTED',
+  // @fastify/static refuses a path that climbs out of its folder (/docs/static/%2e%2e): not found.
+  FST_STATIC_FORBIDDEN_PATH: 'ROUTE_NOT_FOUND'
 }
 
 const RETRY_AFTER_SECONDS = 5
 
-/** Errors Fastify meets before routing, such as a path with bad percent-encoding. */
+/** Errors Fastify meets before routing: bad percent-encoding, a path parameter too long. */
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  const code: ErrorCode = error.code === 'FST_ERR_BAD_URL' ? 'PATH_INVALID' : 'BODY_INVALID'
-  void reply.code(400).send(errorBody(code))
+  const known = beforeRouting(error)
+  void reply.code(known.statusCode).send(errorBody(known.code, known.message))
+}
+
+function beforeRouting(error: FastifyError) {
+  if (error.code === 'FST_ERR_BAD_URL') return new CollectorError('PATH_INVALID')
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new CollectorError('PATH_INVALID',
+      `A part of the request path is longer than ${PATH_PARAMETER_MAX} characters`)
+  }
+  return new CollectorError('BODY_INVALID')
 }
 
 export function registerErrorHandler(app: FastifyInstance) {

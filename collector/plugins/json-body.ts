@@ -9,21 +9,29 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  * One parser for application/json and text/plain (what sendBeacon sends for a string, and what
  * needs no CORS preflight). Invalid UTF-8 is refused rather than silently replaced, and so is a
  * NUL anywhere, since PostgreSQL text cannot store it, and a lone surrogate escaped in the JSON.
- * Other content types answer 415.
+ * Other content types answer 415, and so does a compressed body: nothing here inflates one.
  */
 export function registerJsonBody(app: FastifyInstance) {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(
     ['application/json', 'text/plain'],
     { parseAs: 'buffer' },
-    (_request, body, done) => {
+    (request, body, done) => {
       try {
+        refuseEncoded(request.headers['content-encoding'])
         done(null, parseJson(body as Buffer))
       } catch (error) {
         done(error as Error, undefined)
       }
     }
   )
+}
+
+function refuseEncoded(encoding: string | undefined) {
+  const name = encoding?.trim().toLowerCase()
+  if (!name || name === 'identity') return
+  throw new CollectorError('CONTENT_TYPE_UNSUPPORTED',
+    'Compressed bodies are not accepted: send the JSON without Content-Encoding')
 }
 
 function parseJson(body: Buffer) {

@@ -4,7 +4,9 @@ import {
 import type { AppContext, TypedApp } from '../context.js'
 import { clientService, knownService, listClients, listVisits, readClient } from '../db/report-queries.js'
 import { CollectorError } from '../errors.js'
-import { decodeCursor, encodeCursor, parseLimit, parseServiceId, parseSince } from '../report-input.js'
+import {
+  decodeCursor, emailPart, encodeCursor, parseLimit, parseServiceId, parseSince, serviceIdPart
+} from '../report-input.js'
 import { ADMIN_SECURITY } from '../plugins/openapi.js'
 import { normalizeEmail } from '../validate.js'
 
@@ -28,13 +30,13 @@ export function clientRoutes({ database, requireAdmin }: AppContext) {
       const serviceId = await knownService(database.db, parseServiceId(query.service))
       const position = query.cursor === undefined
         ? undefined
-        : decodeCursor(query.cursor, ['number', 'string'])
+        : decodeCursor(query.cursor, [serviceIdPart, emailPart])
       const page = await listClients(database.db, {
         serviceId,
         flag: query.flag,
         since: query.since === undefined ? undefined : parseSince(query.since),
         limit: parseLimit(query.limit, 50, 500),
-        after: position && { service_id: position[0] as number, email: position[1] as string }
+        after: position && { service_id: position[0], email: position[1] }
       })
       const next = page.next && encodeCursor([page.next.service_id, page.next.email])
       return { clients: page.rows, next_cursor: next ?? null }

@@ -1,13 +1,11 @@
-import { ErrorBody, UUID_PATTERN, VisitList, VisitListQuery } from '../../schemas/index.js'
+import { ErrorBody, VisitList, VisitListQuery } from '../../schemas/index.js'
 import type { AppContext, TypedApp } from '../context.js'
 import { knownService, listVisits } from '../db/report-queries.js'
-import { CollectorError } from '../errors.js'
-import { decodeCursor, encodeCursor, parseLimit, parseServiceId, parseSince } from '../report-input.js'
+import {
+  decodeCursor, encodeCursor, loginTimePart, parseLimit, parseServiceId, parseSince, sessionIdPart
+} from '../report-input.js'
 import { ADMIN_SECURITY } from '../plugins/openapi.js'
 import { normalizeEmail } from '../validate.js'
-
-const POSITION_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
-const SESSION_ID = new RegExp(UUID_PATTERN)
 
 /** The report's visit list (issue 5), newest first; admin token only. */
 export function visitListRoutes({ database, requireAdmin }: AppContext) {
@@ -37,8 +35,6 @@ export function visitListRoutes({ database, requireAdmin }: AppContext) {
 }
 
 function visitPosition(cursor: string) {
-  const [loginTime, sessionId] = decodeCursor(cursor, ['string', 'string']) as string[]
-  const valid = POSITION_TIME.test(loginTime) && SESSION_ID.test(sessionId)
-  if (!valid) throw new CollectorError('CURSOR_INVALID')
+  const [loginTime, sessionId] = decodeCursor(cursor, [loginTimePart, sessionIdPart])
   return { login_time: loginTime, session_id: sessionId }
 }

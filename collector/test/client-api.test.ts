@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { buildApp } from '../app.js'
 import type { DatabaseHandle } from '../db/database.js'
+import { errorBody } from '../errors.js'
 import { loggerOptions } from '../logger.js'
 import { ADMIN, ADMIN_TOKEN } from './app.js'
 import { eachDatabase } from './databases.js'
@@ -157,6 +158,92 @@ test('the visit list pages newest first and filters by service and email', async
   t.same(ids(ann), [SEED.A3, SEED.D1, SEED.A2])
   const bad = await get(`/api/session/?cursor=${Buffer.from('["yesterday","x"]').toString('base64url')}`)
   t.equal(bad.json().error.code, 'CURSOR_INVALID')
+})
+
+const cursor = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString('base64url')
+const VISIT_ID = '4a11cf3e-048a-4bad-ac8f-6f905e5e5121'
+
+/** Cursors shaped like real ones whose values PostgreSQL would refuse (a 500 before the fix). */
+const REFUSED_CURSORS: Array<[string, string]> = [
+  ['a fractional service id', `/api/client/?cursor=${cursor([1.5, 'a'])}`],
+  ['a service id below the integer range', `/api/client/?cursor=${cursor([-99999999999, 'a'])}`],
+  ['a service id above the integer range', `/api/client/?cursor=${cursor([2147483648, 'a'])}`],
+  ['a service id of 0', `/api/client/?cursor=${cursor([0, 'a'])}`],
+  ['a NUL in the email', `/api/client/?cursor=${cursor([1, 'a\u0000b'])}`],
+  ['a lone surrogate in the email', `/api/client/?cursor=${cursor([1, 'a\ud800'])}`],
+  ['an email over 254 characters', `/api/client/?cursor=${cursor([1, 'a'.repeat(255)])}`],
+  ['February 30', `/api/session/?cursor=${cursor(['2026-02-30T00:00:00.000000Z', VISIT_ID])}`],
+  ['hour 99', `/api/session/?cursor=${cursor(['2026-02-01T99:00:00.000000Z', VISIT_ID])}`],
+  ['year 0000', `/api/session/?cursor=${cursor(['0000-02-01T00:00:00.000000Z', VISIT_ID])}`],
+  ['a time without microseconds', `/api/session/?cursor=${cursor(['2026-02-01T00:00:00Z', VISIT_ID])}`],
+  ['a visit id that is not a UUID', `/api/session/?cursor=${cursor(['2026-02-01T00:00:00.000000Z', 'x'])}`],
+  ['a visit id as a number', `/api/session/?cursor=${cursor(['2026-02-01T00:00:00.000000Z', 7])}`]
+]
+
+test('a cursor holding a value the database would refuse answers CURSOR_INVALID', async (t, { get }) => {
+  for (const [name, url] of REFUSED_CURSORS) {
+    const response = await get(url)
+    t.same([response.statusCode, response.json()], [400, errorBody('CURSOR_INVALID')], name)
+  }
+
+  const leapDay = await get(`/api/session/?cursor=${cursor(['2028-02-29T00:00:00.000000Z', VISIT_ID])}`)
+  t.equal(leapDay.statusCode, 200, 'a leap day exists')
+  t.equal(leapDay.json().visits.length, Object.keys(SEED).length, 'every seeded visit lies before it')
+  const last = await get(`/api/client/?cursor=${cursor([2147483647, 'a'])}`)
+  t.same([last.statusCode, last.json()], [200, { clients: [], next_cursor: null }], 'the largest id')
+})
+
+test('a since that names no real time answers QUERY_INVALID', async (t, { get }) => {
+  const refused = errorBody('QUERY_INVALID', 'since must be a real date such as 2026-12-01')
+  const urls = [
+    '/api/session/?since=2026-02-30T10:00:00Z',
+    '/api/session/?since=2026-01-01T24:00:00Z',
+    '/api/session/?since=2026-01-01T10:60Z',
+    '/api/session/?since=0000-01-01',
+    '/api/client/?since=2026-04-31T00:00:00%2B02:00',
+    '/api/client/?since=2026-02-29',
+    '/api/client/bob%40example.com/?since=2026-02-30T10:00:00Z'
+  ]
+  for (const url of urls) {
+    const response = await get(url)
+    t.same([response.statusCode, response.json()], [400, refused], url)
+  }
+  t.equal((await get('/api/session/?since=2028-02-29T23:59:59.999%2B14:00')).statusCode, 200)
+})
+
+test('an email with a NUL or an invisible character answers EMAIL_INVALID', async (t, { get }) => {
+  const urls = [
+    '/api/session/?email=a%40b.co%00',
+    '/api/session/?email=ann%40example.com%E2%80%8E',
+    '/api/client/a%00@b.co/',
+    '/api/client/rtl%40example.com%E2%80%8E/',
+    '/api/client/%E2%80%AE%40example.com/',
+    '/api/client/a%E2%80%8Bnn%40example.com/'
+  ]
+  for (const url of urls) {
+    const response = await get(url)
+    t.same([response.statusCode, response.json()], [400, errorBody('EMAIL_INVALID')], url)
+  }
+})
+
+test('a refused cursor is not quoted in the log', async (t, { database }) => {
+  const lines: string[] = []
+  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const logger = { ...(loggerOptions('trace') as object), stream }
+  const app = await buildApp({ database, adminToken: ADMIN_TOKEN, logger })
+  t.teardown(() => app.close())
+
+  for (const [, url] of REFUSED_CURSORS) await app.inject({ url, headers: ADMIN })
+  const log = lines.join('')
+  t.match(log, /"statusCode":400/)
+  t.notMatch(log, /"level":50/, 'nothing is logged as an error')
+  for (const [name, url] of REFUSED_CURSORS) {
+    const raw = url.split('cursor=')[1]
+    const parts: unknown[] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+    // Short parts (1, "a") would match any line by chance.
+    const quoted = parts.map(String).filter((part) => part.length > 6 && log.includes(part))
+    t.same([log.includes(raw), quoted], [false, []], name)
+  }
 })
 
 test('the request log names the route pattern and never the email', async (t, { database }) => {

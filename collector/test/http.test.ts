@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import { deflateSync, gzipSync } from 'node:zlib'
 import { type AddressInfo, connect, type Socket } from 'node:net'
 import { Writable } from 'node:stream'
 import t from 'tap'
@@ -8,7 +9,7 @@ import { buildApp } from '../app.js'
 import { ERRORS, type ErrorCode, errorBody } from '../errors.js'
 import { loggerOptions } from '../logger.js'
 import { eachDatabase, openTestDatabase } from './databases.js'
-import { ADMIN_TOKEN, testApp } from './app.js'
+import { ADMIN, ADMIN_TOKEN, testApp } from './app.js'
 
 const SESSION = '5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c'
 
@@ -64,6 +65,61 @@ eachDatabase(t, 'paths work with and without the trailing slash; unknown paths a
   t.same(missing.json(), {
     success: false, error: { code: 'ROUTE_NOT_FOUND', message: 'No endpoint answers this method and path' }
   })
+})
+
+eachDatabase(t, 'a compressed body answers 415: nothing here inflates it', async (t, database) => {
+  const { app, service } = await testApp(t, database)
+  const create = JSON.stringify({ email: 'ann@example.com', service: service.id })
+  const send = (encoding: string, body: string | Buffer) => app.inject({
+    method: 'POST', url: '/api/session/', payload: body,
+    headers: { 'content-type': 'application/json', 'content-encoding': encoding }
+  })
+  const refused = errorBody('CONTENT_TYPE_UNSUPPORTED',
+    'Compressed bodies are not accepted: send the JSON without Content-Encoding')
+
+  const compressed: Array<[string, string | Buffer]> = [
+    ['gzip', gzipSync(create)], ['deflate', deflateSync(create)], ['br', create]
+  ]
+  for (const [encoding, body] of compressed) {
+    const response = await send(encoding, body)
+    t.same([response.statusCode, response.json()], [415, refused], encoding)
+  }
+  t.equal((await send('identity', create)).statusCode, 201, 'identity is no encoding')
+})
+
+eachDatabase(t, 'a path parameter over 1024 characters answers PATH_INVALID', async (t, database) => {
+  const { app } = await testApp(t, database)
+  const tooLong = errorBody('PATH_INVALID', 'A part of the request path is longer than 1024 characters')
+  const requests: Array<['GET' | 'PUT' | 'DELETE', string, Record<string, string>]> = [
+    ['GET', `/api/client/${'a'.repeat(1030)}%40b.co/`, ADMIN],
+    ['DELETE', `/api/client/${'a'.repeat(1030)}%40b.co/?service=1`, ADMIN],
+    ['GET', `/api/session/${'a'.repeat(1030)}/`, ADMIN],
+    ['PUT', `/api/session/${'a'.repeat(1030)}/`, {}]
+  ]
+  for (const [method, url, headers] of requests) {
+    const payload = method === 'PUT' ? { active_seconds: 1 } : undefined
+    const response = await app.inject({ method, url, headers, payload })
+    t.same([response.statusCode, response.json()], [400, tooLong], `${method} ${url.slice(0, 20)}`)
+  }
+
+  const atLimit = await app.inject({ url: `/api/client/${'a'.repeat(1017)}%40b.co/`, headers: ADMIN })
+  t.same([atLimit.statusCode, atLimit.json()], [400, errorBody('EMAIL_INVALID')], '1024 characters')
+})
+
+t.test('a path that climbs out of the documentation assets answers 404 ROUTE_NOT_FOUND', async (t) => {
+  const database = await openTestDatabase(t, 'pglite')
+  const app = await buildApp({ database, adminToken: ADMIN_TOKEN })
+  t.teardown(() => app.close())
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+
+  // Sent as is: fetch and inject would resolve the dots before sending.
+  const paths = ['/docs/static/%2e%2e', '/docs/static/.%2e/', '/docs/static/%2e%2e/%2e%2e/package.json']
+  for (const path of paths) {
+    const request = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`
+    const { head, body } = await rawExchange(port, request)
+    t.same([head[0], JSON.parse(body)], ['HTTP/1.1 404 Not Found', errorBody('ROUTE_NOT_FOUND')], path)
+  }
 })
 
 eachDatabase(t, 'health answers while the process runs; readiness while the database answers',

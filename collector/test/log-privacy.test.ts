@@ -5,6 +5,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify'
 import { buildApp } from '../app.js'
 import { openDatabase } from '../db/database.js'
 import { ensureService } from '../db/service-queries.js'
+import { scrubError } from '../log-scrub.js'
 import { loggerOptions } from '../logger.js'
 import { ADMIN, ADMIN_TOKEN } from './app.js'
 import { openTestDatabase } from './databases.js'
@@ -77,6 +78,17 @@ t.test('logs hold no email, IP address, token or request body, for any endpoint 
   for (const secret of [EMAIL, encodeURIComponent(EMAIL), CLIENT_IP, SENT_IP, ADMIN_TOKEN, ...BODY_TEXTS]) {
     t.notOk(text.toLowerCase().includes(secret.toLowerCase()), `no "${secret}" in ${lines.length} log lines`)
   }
+})
+
+t.test('a database error about a value keeps the message without the value', async (t) => {
+  const databaseError = (code: string, message: string) => Object.assign(new Error(message), { code })
+
+  const refused = scrubError(databaseError('22008', 'date/time field value out of range: "2026-02-30"'))
+  t.match(refused, { code: '22008', message: 'date/time field value out of range: "[redacted]"' })
+  const range = scrubError(databaseError('22003', 'value "-99999999999" is out of range for type integer'))
+  t.equal(range.message, 'value "[redacted]" is out of range for type integer')
+  const missing = scrubError(databaseError('42P01', 'relation "url_log" does not exist'))
+  t.equal(missing.message, 'relation "url_log" does not exist', 'names of tables and columns stay')
 })
 
 function createVisit(service: number, id: string): InjectOptions {

@@ -162,8 +162,10 @@ perDatabase(t, async (t, database) => {
     const cases: Array<[string, string, Record<string, string>]> = [
       ['203.0.113.77', '203.0.113.0', {}],
       ['::ffff:203.0.113.78', '203.0.113.0', {}],
+      ['::ffff:cb00:714f', '203.0.113.0', {}],
       ['2001:db8:abcd:12:1:2:3:4', '2001:db8:abcd::', {}],
-      ['127.0.0.1', '198.51.100.0', { ip_address: '198.51.100.99' }]
+      ['127.0.0.1', '198.51.100.0', { ip_address: '198.51.100.99' }],
+      ['127.0.0.1', '203.0.113.0', { ip_address: '::ffff:cb00:710a' }]
     ]
     for (const [index, [remoteAddress, stored, body]] of cases.entries()) {
       const id = visit(index + 1)

@@ -121,6 +121,18 @@ t.test('an IPv4-mapped address shares the bucket of its IPv4 address; IPv6 count
   t.equal((await createVisit(app, service.id, 5, '2001:db8:0:2::1')).statusCode, 201, 'another /64')
 })
 
+t.test('a mapped address in hex from a trusted proxy counts as its IPv4 address', async (t) => {
+  offset += 100
+  const { app, service } = await hardenedApp(t, database,
+    { trustProxy: 1, rateLimits: { max: 1, windowMs: WINDOW, sessionMax: 0 } })
+
+  t.equal((await createVisit(app, service.id, 1, '10.0.0.5', '::ffff:cb00:710a')).statusCode, 201)
+  t.equal(await storedIp(database, 1), '203.0.113.10')
+  t.equal((await createVisit(app, service.id, 2, '10.0.0.5', '203.0.113.10')).statusCode, 429, 'same address')
+  t.equal((await createVisit(app, service.id, 3, '10.0.0.5', '::ffff:cb00:710b')).statusCode, 201,
+    'another IPv4 address, not the same /64')
+})
+
 t.test('one visit over RATE_LIMIT_SESSION_MAX gets 429 while other visits go on', async (t) => {
   offset += 100
   const { app, service } = await hardenedApp(t, database,

@@ -115,15 +115,20 @@ eachDatabase(t, 'a create refuses bad emails, unknown services and foreign IP ad
 eachDatabase(t, 'an admin may record the visitor address; IPv4-mapped IPv6 is stored as IPv4',
   async (t, database) => {
   const { app, service } = await testApp(t, database)
-  const response = await app.inject({
-    method: 'POST', url: '/api/session/', headers: ADMIN,
-    payload: {
-      email: 'ann@example.com', service: service.id, session_id: SESSION, ip_address: '::ffff:203.0.113.9'
-    }
-  })
-  t.equal(response.statusCode, 201)
-  const visit = await app.inject({ method: 'GET', url: `/api/session/${SESSION}/`, headers: ADMIN })
-  t.equal(visit.json().ip_address, '203.0.113.9')
+  const cases: Array<[string, string, string]> = [
+    ['::ffff:203.0.113.9', '203.0.113.9', SESSION],
+    ['::ffff:cb00:710a', '203.0.113.10', '6f1c8b1e-3c2a-4f4b-9a57-1d2e3f4a5b6e'],
+    ['0:0:0:0:0:FFFF:CB00:710B', '203.0.113.11', '6f1c8b1e-3c2a-4f4b-9a57-1d2e3f4a5b6f']
+  ]
+  for (const [sent, stored, id] of cases) {
+    const response = await app.inject({
+      method: 'POST', url: '/api/session/', headers: ADMIN,
+      payload: { email: 'ann@example.com', service: service.id, session_id: id, ip_address: sent }
+    })
+    t.equal(response.statusCode, 201, sent)
+    const visit = await app.inject({ method: 'GET', url: `/api/session/${id}/`, headers: ADMIN })
+    t.equal(visit.json().ip_address, stored, sent)
+  }
 })
 
 eachDatabase(t, 'a User-Agent header over 1024 characters is stored cut to 1024', async (t, database) => {

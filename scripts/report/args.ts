@@ -1,4 +1,5 @@
 import { FLAG_NAMES, type FlagName } from '../../schemas/index.js'
+import { parseSince } from '../../collector/report-input.js'
 
 export type ReportCommand = 'clients' | 'visits' | 'client'
 export type Format = 'table' | 'csv' | 'json'
@@ -102,19 +103,13 @@ function wholeNumber(name: string, raw: string, max: number) {
   return value
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i
-
+/** The API's reading of `since`, so that both refuse the same days and times. */
 function date(raw: string) {
-  const day = DAY.test(raw)
-  const time = new Date(day ? `${raw}T00:00:00Z` : raw)
-  const shaped = day || DATE_TIME.test(raw)
-  // new Date() rolls 2026-02-30 over to March; a real day reads back as itself.
-  const real = shaped && !Number.isNaN(time.getTime()) && (!day || time.toISOString().startsWith(raw))
-  if (!real) {
+  try {
+    return parseSince(raw)
+  } catch {
     throw new UsageError(`--since takes a date such as 2026-12-01 or 2026-12-01T09:00:00Z, got "${raw}"`)
   }
-  return time
 }
 
 function flag(raw: string): FlagName {

@@ -159,6 +159,8 @@ t.test('the command line refuses bad dates, formats and commands with its usage'
   const cases: Array<[string[], string]> = [
     [['visits', '--since', '2026-02-30'],
       'error: --since takes a date such as 2026-12-01 or 2026-12-01T09:00:00Z, got "2026-02-30"'],
+    [['visits', '--since', '2026-01-01T24:00:00Z'],
+      'error: --since takes a date such as 2026-12-01 or 2026-12-01T09:00:00Z, got "2026-01-01T24:00:00Z"'],
     [['visits', '--since', 'yesterday'],
       'error: --since takes a date such as 2026-12-01 or 2026-12-01T09:00:00Z, got "yesterday"'],
     [['clients', '--format', 'xml'], 'error: --format takes table, csv or json, got "xml"'],
