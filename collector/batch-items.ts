@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely'
 import { Compile } from 'typebox/compile'
 import {
-  BATCH_ITEM_SCHEMAS, BUTTON_TEXT_MAX, type BatchItem, type BatchItemType, type BatchUpdate
+  BATCH_ITEM_SCHEMAS, type BatchItem, type BatchItemType, type BatchUpdate
 } from '../schemas/index.js'
 import { type ClientClock, correctTime } from './client-time.js'
 import { insertButtonLog, insertUrlLog } from './db/log-queries.js'
 import { createVisit, flagsOf, updateVisit } from './db/session-queries.js'
 import type { Database } from './db/types.js'
 import { CollectorError } from './errors.js'
-import { normalizeEmail, parseTime, requireHttpUrl } from './validate.js'
+import { buttonText, normalizeEmail, parseTime, requireHttpUrl } from './validate.js'
 
 /** Everything an item needs besides itself: the visit, the request and the client's clock. */
 export interface ItemTarget {
@@ -85,10 +85,8 @@ export async function applyItem(item: BatchItem, target: ItemTarget): Promise<20
       return created ? 201 : 200
     }
     case 'button': {
-      const text = item.button_text.trim()
-      if (text.length === 0 || text.length > BUTTON_TEXT_MAX) throw new CollectorError('BUTTON_TEXT_INVALID')
       const { created } = await insertButtonLog(db, sessionId, {
-        button_text: text,
+        button_text: buttonText(item.button_text),
         url: item.url === undefined ? undefined : requireHttpUrl(item.url),
         event_id: item.event_id.toLowerCase(),
         date: at

@@ -1,3 +1,4 @@
+import { BUTTON_TEXT_MAX } from '../schemas/index.js'
 import { CollectorError } from './errors.js'
 
 // Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not our business.
@@ -16,6 +17,17 @@ export function normalizeEmail(raw: string) {
   const valid = email.length <= 254 && !INVISIBLE.test(email) && EMAIL.test(email)
   if (!valid) throw new CollectorError('EMAIL_INVALID')
   return email
+}
+
+/**
+ * The button text to store: trimmed, with 1 to BUTTON_TEXT_MAX characters left. Characters are
+ * code points, as the schema's maxLength counts them: an emoji is one, not two UTF-16 units.
+ */
+export function buttonText(raw: string) {
+  const text = raw.trim()
+  const length = [...text].length
+  if (length === 0 || length > BUTTON_TEXT_MAX) throw new CollectorError('BUTTON_TEXT_INVALID')
+  return text
 }
 
 export function requireHttpUrl(raw: string) {

@@ -1,10 +1,7 @@
-import {
-  BUTTON_TEXT_MAX, ButtonLogCreate, ErrorBody, SessionParams, Success, UrlLogCreate
-} from '../../schemas/index.js'
+import { ButtonLogCreate, ErrorBody, SessionParams, Success, UrlLogCreate } from '../../schemas/index.js'
 import type { AppContext, TypedApp } from '../context.js'
 import { insertButtonLog, insertUrlLog } from '../db/log-queries.js'
-import { CollectorError } from '../errors.js'
-import { requireHttpUrl } from '../validate.js'
+import { buttonText, requireHttpUrl } from '../validate.js'
 
 const responses = { 200: Success, 201: Success, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
@@ -27,11 +24,8 @@ export function logRoutes({ database }: AppContext) {
       schema: { params: SessionParams, body: ButtonLogCreate, response: responses }
     }, async (request, reply) => {
       const { button_text, url, event_id } = request.body
-      const text = button_text.trim()
-      if (text.length === 0 || text.length > BUTTON_TEXT_MAX) throw new CollectorError('BUTTON_TEXT_INVALID')
-
       const { created } = await insertButtonLog(database.db, request.params.session_id.toLowerCase(), {
-        button_text: text,
+        button_text: buttonText(button_text),
         url: url === undefined ? undefined : requireHttpUrl(url),
         event_id: event_id?.toLowerCase()
       })

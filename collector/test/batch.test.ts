@@ -130,6 +130,25 @@ eachDatabase(t, 'a bad item is refused on its own and the others are stored', as
   t.equal(results[3].error?.message, 'items/3/colour is not a known field')
 })
 
+eachDatabase(t, 'a batch counts button text in characters: 1000 emoji fit, 1001 do not', async (t, db) => {
+  const { app, service } = await testApp(t, db)
+  const now = new Date().toISOString()
+  const response = await postBatch(app, {
+    sent_at: now,
+    items: [
+      { type: 'create', at: now, service: service.id, email: 'dee@example.com' },
+      button(now, '\u{1F600}'.repeat(1000), EVENTS[0]),
+      button(now, '\u{1F600}'.repeat(1001), EVENTS[1])
+    ]
+  })
+
+  const results = response.json().results as { status: number, error?: { code: string } }[]
+  t.same(results.map((result) => [result.status, result.error?.code]),
+    [[201, undefined], [201, undefined], [400, 'BUTTON_TEXT_INVALID']])
+  t.same((await readVisit(app)).buttons.map((row: { button_text: string }) => row.button_text),
+    ['\u{1F600}'.repeat(1000)])
+})
+
 eachDatabase(t, 'a retried batch is stored once and answers 200 for each item', async (t, database) => {
   const { app, service } = await testApp(t, database)
   const now = new Date().toISOString()

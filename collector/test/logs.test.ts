@@ -80,6 +80,21 @@ eachDatabase(t, 'text is stored exactly as sent', async (t, database) => {
   t.equal(visit.urls[0].url, url)
 })
 
+eachDatabase(t, 'button text is counted in characters, not UTF-16 units: 1000 emoji fit, 1001 do not',
+  async (t, database) => {
+  const { post, read } = await withVisit(t, database)
+  const emoji = (count: number) => '\u{1F600}'.repeat(count)
+
+  t.equal((await post('button', { button_text: emoji(600) })).statusCode, 201, '600 emoji, 1200 units')
+  t.equal((await post('button', { button_text: ` ${emoji(1000)} ` })).statusCode, 201, '1000 after trimming')
+  const over = await post('button', { button_text: emoji(1001) })
+  t.equal(over.statusCode, 400)
+  t.equal(over.json().error.code, 'BUTTON_TEXT_INVALID')
+
+  const visit = await read()
+  t.same(visit.buttons.map((row: { button_text: string }) => row.button_text), [emoji(600), emoji(1000)])
+})
+
 eachDatabase(t, 'logs refuse bad URLs, bad texts and unknown visits', async (t, database) => {
   const { post, read } = await withVisit(t, database)
   const unknown = '99999999-8888-4777-8666-555555555555'

@@ -4,6 +4,7 @@ import { debug, setDebug } from './log.js'
 import { settle } from './presence.js'
 import { httpUrl, linkLog, pageKey, urlLog, withoutFragment } from './rules.js'
 import { read, write } from './storage.js'
+import { cut } from './text.js'
 import { context, liveVisit, reportPresence, saveVisit, send, type Visit, visitAt } from './visit.js'
 
 type Fields<K> = Omit<Extract<RuntimeCommand, { command: K }>, 'command'>
@@ -70,7 +71,7 @@ function apply(command: Command, at: number, force?: boolean) {
     if (log) send(visit, { ...log, at: time, event_id: uuid() })
   }
   if (command.command === 'button') {
-    const text = (command.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 1000)
+    const text = cut((command.text ?? '').replace(/\s+/g, ' ').trim(), 1000)
     const page = httpUrl(command.url || location.href)
     if (text) send(visit, { type: 'button', at: time, button_text: text, url: page?.href, event_id: uuid() })
   }

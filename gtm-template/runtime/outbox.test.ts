@@ -70,6 +70,28 @@ t.test('a batch refused with a 4xx other than 429 is dropped, never retried', as
   t.same((await queued(page)).i, [], 'nothing left to send')
 })
 
+t.test('entries an older runtime queued with a lone surrogate or a NUL are sent made safe', async (t) => {
+  const email = 'legacy@example.com'
+  const session = 'f0000000-0000-4000-8000-00000000000a'
+  const at = new Date().toISOString()
+  const press = (text: string, n: number) =>
+    ({ type: 'button', at, button_text: text, event_id: `e0000000-0000-4000-8000-00000000000${n}` })
+  const items = [{ type: 'create', at, service, email }, press('Like \ud83d', 1), press('Pay\u0000now', 2)]
+  const box = { d: 0, i: items.map((b, n) => ({ id: `entry-${n}`, c: collector.origin, s: session, b })) }
+  const { page, open } = await openShop(t, email,
+    `<script>localStorage.setItem('vl:q', ${JSON.stringify(JSON.stringify(box))})</script>`)
+  const answers: number[] = []
+  page.on('response', (response) => response.url().endsWith('/batch/') && answers.push(response.status()))
+  await open()
+  await delivered(page)
+
+  t.same(answers, [200, 200], "the old visit's batch, then this page's")
+  const [legacy, current] = await storedVisits(database, email)
+  t.equal(legacy.session_id, session)
+  t.same(legacy.buttons.map((row) => row.button_text), ['Like \ufffd', 'Paynow'])
+  t.equal(current.urls.length, 1, "this page's own visit follows")
+})
+
 t.test('past 500 entries the oldest go, never a create, and the count reaches the collector', async (t) => {
   const { page, open } = await openShop(t, 'full@example.com')
   const batches = countBatches(page)

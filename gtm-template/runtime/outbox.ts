@@ -2,6 +2,7 @@ import type { BatchItem } from '../../schemas/batch.js'
 import { iso, uuid } from './ids.js'
 import { debug, safe } from './log.js'
 import { read, write } from './storage.js'
+import { clean } from './text.js'
 
 /**
  * Delivery: one queue in localStorage shared by the tabs, so nothing is lost when a page
@@ -71,11 +72,12 @@ export function flush(beacon?: boolean) {
   if (!group.length) return
   const { c: collector, s: session } = group[0]
   const url = `${collector}/api/session/${session}/batch/`
+  // Every string is cleaned: one lone surrogate or NUL would have the whole batch refused.
   const body = JSON.stringify({
     sent_at: iso(Date.now()),
     items: group.map((entry) => entry.b),
     ...(box.d && { dropped: box.d })
-  })
+  }, (_, value) => (typeof value === 'string' ? clean(value) : value))
   debug('send', group.length, beacon)
   // A beacon's fate is unknown: its entries stay queued and the next page sends them again.
   if (beacon) return void navigator.sendBeacon?.(url, body)
