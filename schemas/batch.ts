@@ -62,7 +62,8 @@ export const Batch = Type.Object(
   {
     sent_at: DateTime,
     /** Items the runtime had to drop from its full queue since its last accepted batch. */
-    dropped: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    // Only counted and logged; a runtime that kept dropping must not have every later batch refused.
+    dropped: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     items: Type.Array(Type.Unknown(), { minItems: 1, maxItems: BATCH_ITEMS_MAX })
   },
   { additionalProperties: false }
