@@ -40,7 +40,8 @@ t.test('another live process holding the directory is named in the refusal', asy
     name: 'DataDirInUseError',
     message: `DATA_DIR ${dir} is in use by process ${process.ppid}: PGlite opens a directory from one `
       + 'process at a time. Stop that process first, or set DATABASE_URL to share a PostgreSQL database. '
-      + `(If process ${process.ppid} is not a Visitlog command or collector, delete ${join(dir, 'visitlog.lock')}.)`
+      + `(If process ${process.ppid} is not a Visitlog command or collector, `
+      + `delete ${join(dir, 'visitlog.lock')}.)`
   })
   t.equal(readFileSync(join(dir, 'visitlog.lock'), 'utf8'), `${process.ppid}\n`, 'the holder keeps its lock')
 })

@@ -54,7 +54,8 @@ t.test('a Host header with an impossible port gets the listening port, not an er
   }
   // fetch() sets Host itself; node:http sends the forged one.
   const real = await new Promise<{ status?: number, body: string }>((resolve, reject) => {
-    const options = { host: '127.0.0.1', port, path: '/demo/container.json', headers: { host: 'localhost:65536' } }
+    const path = '/demo/container.json'
+    const options = { host: '127.0.0.1', port, path, headers: { host: 'localhost:65536' } }
     http.get(options, (response) => {
       let body = ''
       response.on('data', (chunk) => { body += chunk })
@@ -66,7 +67,8 @@ t.test('a Host header with an impossible port gets the listening port, not an er
     `Visitlog for service 7, collector http://localhost:${port}`)
   // Many Host ports, as a forger would send, each answered; the kept containers stay few (8).
   for (let fake = 1000; fake < 1020; fake++) {
-    t.same(await notes(`localhost:${fake}`), [200, `Visitlog for service 7, collector http://localhost:${fake}`])
+    const expected = `Visitlog for service 7, collector http://localhost:${fake}`
+    t.same(await notes(`localhost:${fake}`), [200, expected])
   }
 })
 
