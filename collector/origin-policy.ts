@@ -17,6 +17,8 @@ type Snapshot = Map<number, string[]>
  * in one query, then kept for a few seconds, so a PATCH on another collector copy is seen
  * within ttlMs (at once on this one). Answers for a session's service are kept, bounded.
  */
+const FAILURE_KEPT_MS = 1000
+
 export class OriginPolicy {
   readonly #db: Kysely<Database>
   readonly #ttlMs: number
@@ -26,6 +28,8 @@ export class OriginPolicy {
   #readAt = 0
   #reading: Promise<Snapshot> | undefined
   #generation = 0
+  /** The last failed read while there was no copy, so one request waits for it once, not twice. */
+  #failure: { error: unknown, at: number } | undefined
 
   constructor(db: Kysely<Database>, options: OriginPolicyOptions = {}) {
     this.#db = db
@@ -90,6 +94,7 @@ export class OriginPolicy {
     this.#snapshot = undefined
     this.#readAt = 0
     this.#reading = undefined
+    this.#failure = undefined
     this.#generation += 1
   }
 
@@ -97,6 +102,9 @@ export class OriginPolicy {
   async #lists(): Promise<Snapshot> {
     const fresh = Date.now() - this.#readAt < this.#ttlMs
     if (this.#snapshot && fresh) return this.#snapshot
+
+    const failure = this.#failure
+    if (!this.#snapshot && failure && Date.now() - failure.at < FAILURE_KEPT_MS) throw failure.error
 
     const reading = this.#reading ?? this.#read()
     if (this.#snapshot) {
@@ -116,8 +124,10 @@ export class OriginPolicy {
         return snapshot
       })
       .catch((error: unknown) => {
-        // The database is away: keep serving the stale copy and ask again in a second.
-        if (current() && this.#snapshot) this.#readAt = Date.now() - this.#ttlMs + 1000
+        // The database is away: keep serving the stale copy and ask again in a second; without
+        // one, answer the same failure for a second (a request asks in two hooks).
+        if (current() && this.#snapshot) this.#readAt = Date.now() - this.#ttlMs + FAILURE_KEPT_MS
+        if (current() && !this.#snapshot) this.#failure = { error, at: Date.now() }
         throw error
       })
       .finally(() => { if (this.#reading === reading) this.#reading = undefined })
@@ -126,6 +136,7 @@ export class OriginPolicy {
   }
 
   #keep(snapshot: Snapshot) {
+    this.#failure = undefined
     this.#snapshot = snapshot
     this.#readAt = Date.now()
   }
