@@ -16,7 +16,8 @@ eachDatabase(t, 'origins are restricted only once some service has a list of the
   t.equal(await policy.restrictsAny(), true)
 })
 
-t.test('while the lists cannot be read and there is no copy, a request waits for one failure only', async (t) => {
+t.test('while the lists cannot be read and there is no copy, a request waits for one failure only',
+  async (t) => {
   // Port 1 on loopback refuses at once: a database that is down.
   const database = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', poolSize: 1 })
   t.teardown(() => database.close())
@@ -25,7 +26,10 @@ t.test('while the lists cannot be read and there is no copy, a request waits for
   const first = await policy.corsOrigin('https://shop.example')
   t.equal(first, 'https://shop.example', 'the page may read the 503 that follows')
   const failed = (answer: Promise<unknown>) => answer.then(() => undefined, (error: unknown) => error)
-  const failures = [await failed(policy.restrictsAny()), await failed(policy.allows(1, 'https://shop.example'))]
+  const failures = [
+    await failed(policy.restrictsAny()),
+    await failed(policy.allows(1, 'https://shop.example'))
+  ]
   t.ok(failures[0] instanceof Error)
   t.equal(failures[1], failures[0], 'the same failure, answered again without a second wait')
 
