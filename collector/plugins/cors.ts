@@ -37,9 +37,9 @@ export async function registerCors(app: FastifyInstance, policy: OriginPolicy) {
     if (origin === undefined || route === undefined || !isPublicWrite(request.method, route)) return
     if (!(await policy.restrictsAny())) return
 
-    const serviceId = await serviceOf(request, policy)
-    if (serviceId === undefined || await policy.allows(serviceId, origin)) return
-    refuse(reply)
+    for (const serviceId of await servicesOf(request, policy)) {
+      if (!(await policy.allows(serviceId, origin))) refuse(reply)
+    }
   })
 }
 
@@ -60,27 +60,28 @@ function isPublicWrite(method: string, url: string) {
 }
 
 /**
- * The service a write is for. A write to a visit (its id in the path) is for the visit's own
- * service when the visit exists, so that a batch's create item cannot name a service with a
- * more lenient list; otherwise the service named by the create (a create of an existing visit
- * in another service is refused as a conflict, storing nothing).
+ * Every service a write may touch, each of which must take this origin: the visit's own when
+ * it exists (a visit id in the path), the service of a create, and that of every create item
+ * of a batch (items are applied in order, so a first create that fails must not stand for a
+ * later one that succeeds).
  */
-async function serviceOf(request: FastifyRequest, policy: OriginPolicy) {
+async function servicesOf(request: FastifyRequest, policy: OriginPolicy) {
   const body = request.body as { service?: unknown, items?: unknown } | undefined
+  const named = [body?.service, ...createItems(body?.items).map((item) => item.service)]
+  const services = new Set(named.filter((service): service is number => typeof service === 'number'))
+
   const sessionId = (request.params as { session_id?: unknown } | undefined)?.session_id
   if (typeof sessionId === 'string' && SESSION_ID.test(sessionId)) {
     const own = await policy.serviceOfSession(sessionId.toLowerCase())
-    if (own !== undefined) return own
+    if (own !== undefined) services.add(own)
   }
-
-  const service = body?.service ?? serviceOfBatchCreate(body?.items)
-  return typeof service === 'number' ? service : undefined
+  return services
 }
 
-function serviceOfBatchCreate(items: unknown) {
-  if (!Array.isArray(items)) return undefined
-  const create = items.find((item) => (item as { type?: unknown } | null)?.type === 'create')
-  return (create as { service?: unknown } | undefined)?.service
+function createItems(items: unknown) {
+  if (!Array.isArray(items)) return []
+  return items.filter((item): item is { service?: unknown } =>
+    (item as { type?: unknown } | null)?.type === 'create')
 }
 
 function refuse(reply: FastifyReply): never {

@@ -187,6 +187,39 @@ perDatabase(t, async (t, database) => {
     t.equal(stored.is_click_deposit_button, false)
   })
 
+  t.test('a batch is checked against every create item, not only the first', async (t) => {
+    const { app, service, visit } = await hardenedApp(t, database)
+    const open = await ensureService(database.db, `${service.service_name}-open`)
+    await setOrigins(app, service.id, [SHOP])
+    const before = await rowCounts(database)
+
+    const at = new Date().toISOString()
+    const decoys: unknown[] = [
+      { type: 'create', at, service: open.id, email: 'not-an-email' },
+      { type: 'create', at, service: String(open.id), email: 'decoy@example.com' },
+      { type: 'create', at, service: 999_999, email: 'decoy@example.com' }
+    ]
+    for (const [index, decoy] of decoys.entries()) {
+      const batch = await app.inject({
+        method: 'POST', url: `/api/session/${visit(index + 1)}/batch/`, headers: { origin: EVIL },
+        payload: { sent_at: at, items: [
+          decoy,
+          { type: 'create', at, service: service.id, email: 'victim@example.com' },
+          { type: 'button', at, button_text: 'planted' }
+        ] }
+      })
+      t.equal(batch.statusCode, 403, JSON.stringify(decoy))
+      t.equal(batch.headers['access-control-allow-origin'], undefined)
+    }
+    t.same(await rowCounts(database), before)
+
+    const allowed = await app.inject({
+      method: 'POST', url: `/api/session/${visit(9)}/batch/`, headers: { origin: EVIL },
+      payload: { sent_at: at, items: [{ type: 'create', at, service: open.id, email: 'ann@example.com' }] }
+    })
+    t.same(allowed.json().results, [{ status: 201 }], 'a service with an empty list takes any origin')
+  })
+
   t.test('servers without Origin, and any origin for a service with an empty list, may write', async (t) => {
       const { app, service, visit } = await hardenedApp(t, database)
       const open = await ensureService(database.db, `${service.service_name}-other`)
