@@ -75,3 +75,14 @@ t.test('an operator command on a directory the collector holds is refused and ch
   t.equal(command.stderr.trim(), `error: ${new DataDirInUseError(dir, process.pid).message}`)
   t.equal(command.stdout, '')
 })
+
+t.test('a lock naming this process that this process did not take is left from an earlier life',
+  async (t) => {
+  // A container's process is often pid 1 on every start: after a crash its lock names "us".
+  const dir = freshDir(t)
+  writeFileSync(join(dir, 'visitlog.lock'), `${process.pid}\n`)
+  const release = lockDataDir(dir)
+  t.throws(() => lockDataDir(dir), new DataDirInUseError(dir, process.pid), 'but one it took is held')
+  release()
+  t.notOk(existsSync(join(dir, 'visitlog.lock')))
+})

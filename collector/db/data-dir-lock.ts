@@ -23,10 +23,13 @@ export function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, LOCK_FILE)
   for (let attempt = 0; attempt < 2; attempt++) {
     const taken = tryCreate(path)
-    if (taken) return () => release(path)
+    if (taken) {
+      heldHere.add(path)
+      return () => release(path)
+    }
 
     const holder = holderOf(path)
-    if (holder !== undefined && isAlive(holder)) throw new DataDirInUseError(dataDir, holder)
+    if (holder !== undefined && isHeld(path, holder)) throw new DataDirInUseError(dataDir, holder)
     // Another process may have taken the stale lock over meanwhile: remove only the one read.
     if (holderOf(path) === holder) removeFile(path)
   }
@@ -61,6 +64,18 @@ function holderOf(path: string) {
   }
 }
 
+/** The lock files this process took and has not released. */
+const heldHere = new Set<string>()
+
+/**
+ * Whether the lock's holder still holds it. A lock naming this very process is live only if
+ * this process took it: otherwise an earlier process had the same id (a container's process is
+ * often pid 1 on every start) and ended without releasing it.
+ */
+function isHeld(path: string, holder: number) {
+  return holder === process.pid ? heldHere.has(path) : isAlive(holder)
+}
+
 /** Signal 0 checks that a process exists; EPERM means it exists under another user. */
 function isAlive(pid: number) {
   try {
@@ -80,5 +95,6 @@ function removeFile(path: string) {
 }
 
 function release(path: string) {
+  heldHere.delete(path)
   if (holderOf(path) === process.pid) removeFile(path)
 }
