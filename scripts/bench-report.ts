@@ -8,6 +8,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 // For its pg type parsers: counts arrive as numbers, as in the collector.
 import '../collector/db/database.js'
+import { runOnServer } from '../collector/db/postgres-pool.js'
 import { migrateToLatest } from '../collector/db/migrate.js'
 import {
   clientService, listClients, listVisits, readClient
@@ -33,7 +34,7 @@ async function main() {
   }
   const options = parseOptions(process.argv.slice(2))
   const name = `visitlog_bench_${process.pid}_${randomBytes(3).toString('hex')}`
-  await admin(serverUrl, `create database ${name}`)
+  await runOnServer(serverUrl, `create database ${name}`)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
 
@@ -89,7 +90,7 @@ async function main() {
   } finally {
     await db.destroy()
     if (options.keep) print(`kept database ${name}`)
-    else await admin(serverUrl, `drop database if exists ${name} with (force)`)
+    else await runOnServer(serverUrl, `drop database if exists ${name} with (force)`)
   }
 }
 
@@ -196,16 +197,6 @@ function printTable(results: Figures[]) {
     const figures = [r.planningMs.toFixed(2).padStart(11), r.executionMs.toFixed(2).padStart(12),
       r.wallMs.toFixed(2).padStart(13)]
     print(`${r.name.padEnd(width)}  ${String(r.rows).padStart(5)}  ${figures.join('  ')}`)
-  }
-}
-
-async function admin(serverUrl: string, statement: string) {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
   }
 }
 

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { type DatabaseHandle, openDatabase } from '../collector/db/database.js'
 import { migrateToLatest } from '../collector/db/migrate.js'
+import { runOnServer } from '../collector/db/postgres-pool.js'
 import { startServerProcess } from '../collector/test/server-process.js'
 import { startCpuCount } from './bench/cpu.js'
 import { Accepted, drive, type LoadOptions, type LoadResult, MIX } from './bench/load.js'
@@ -158,14 +158,8 @@ async function countedRound(target: Target) {
   return result
 }
 
-async function adminQuery(statement: string) {
-  const client = new pg.Client({ connectionString: SETTINGS.databaseUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
+function adminQuery(statement: string) {
+  return runOnServer(SETTINGS.databaseUrl, statement)
 }
 
 main().catch((error) => {

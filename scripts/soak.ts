@@ -10,7 +10,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
+import { runOnServer } from '../collector/db/postgres-pool.js'
 import type { Sample, SoakMessage } from './soak-collector.js'
 
 interface LoadRequest {
@@ -215,15 +215,7 @@ async function prepareDatabase(serverUrl: string | undefined) {
   if (!['127.0.0.1', '::1', '[::1]',
     'localhost'].includes(host)) throw new Error('--database-url must be on loopback')
   const name = `visitlog_soak_${process.pid}`
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl })
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  }
+  const admin = (statement: string) => runOnServer(serverUrl, statement)
   await admin(`create database ${name}`)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`

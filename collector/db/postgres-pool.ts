@@ -50,3 +50,17 @@ function destroySocket(client: pg.PoolClient) {
   const connection = (client as unknown as { connection?: { stream?: Socket } }).connection
   connection?.stream?.destroy()
 }
+
+/**
+ * Runs one statement on its own connection to a PostgreSQL server, for what a pool cannot do
+ * (`create database`, `drop database`): tests, the benchmarks and the soak script.
+ */
+export async function runOnServer(serverUrl: string, statement: string) {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
-import pg from 'pg'
 import type { Test } from 'tap'
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
+import { runOnServer } from '../db/postgres-pool.js'
 
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (.ci/run sets it). */
 export function databaseKinds(): DatabaseKind[] {
@@ -30,8 +30,8 @@ export async function createTestDatabase(t: Test) {
   const serverUrl = process.env.TEST_DATABASE_URL
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set')
   const name = `visitlog_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  await adminQuery(serverUrl, `create database ${name}`)
-  t.teardown(() => adminQuery(serverUrl, `drop database if exists ${name} with (force)`))
+  await runOnServer(serverUrl, `create database ${name}`)
+  t.teardown(() => runOnServer(serverUrl, `drop database if exists ${name} with (force)`))
 
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
@@ -56,16 +56,6 @@ async function sharedPGlite() {
   await sql.raw(`truncate ${rows.map((row) => row.name).join(', ')} restart identity cascade`)
     .execute(handle.db)
   return handle
-}
-
-async function adminQuery(serverUrl: string, statement: string) {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
 }
 
 /** Runs the same subtest once per database kind. */
