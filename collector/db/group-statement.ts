@@ -1,8 +1,9 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
 import type { Outcome } from './group-outcomes.js'
-import { preparedAs } from './prepared-statements.js'
+import { preparedAs, preparedMark } from './prepared-statements.js'
 import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
+import type { StatementPart } from './unnest.js'
 import type { Part, Tagged, WriteKind } from './write-groups.js'
 
 /**
@@ -52,28 +53,45 @@ async function missingSessions(db: Kysely<Database>, sessions: SessionCache, tag
 }
 
 type Planned = Array<{ kind: WriteKind<unknown, unknown>, part: Part<unknown> }>
+type Written = Array<{ kind: WriteKind<unknown, unknown>, statement: StatementPart }>
+
+/** Statement texts by combination of kinds; a handful at most (one per subset of four kinds). */
+const texts = new Map<string, string>()
 
 /** Runs the parts that have a statement as one; answers the keys per kind, or the error. */
 async function runStatement(db: Kysely<Database>, planned: Planned) {
-  const parts = planned.filter(({ part }) => part.statement !== undefined)
-    .sort((a, b) => (a.kind.name < b.kind.name ? -1 : 1))
+  const parts: Written = []
+  for (const { kind, part } of planned) if (part.statement) parts.push({ kind, statement: part.statement })
   if (parts.length === 0) return new Map<string, Set<string>>()
+  parts.sort((a, b) => (a.kind.name < b.kind.name ? -1 : 1))
 
-  const cte = (name: string) => sql.id(`written_${name}`)
-  const queries = parts.map(({ kind, part }) =>
-    sql`${cte(kind.name)} as (${part.statement as RawBuilder<unknown>})`)
-  const answers = parts.map(({ kind }) =>
-    sql`select ${sql.lit(kind.name)} as kind, key from ${cte(kind.name)}`)
   // The text depends only on which kinds take part (in name order): each combination is prepared once.
   const name = `write_${parts.map(({ kind }) => kind.name).join('_')}`
+  let text = texts.get(name)
+  if (text === undefined) {
+    text = statementText(name, parts)
+    texts.set(name, text)
+  }
 
   try {
-    const { rows } = await sql<{ kind: string, key: string | null }>`${preparedAs(name)}
-      with ${sql.join(queries)} ${sql.join(answers, sql` union all `)}`.execute(db)
+    const values = parts.flatMap(({ statement }) => statement.values)
+    const { rows } = await db.executeQuery<{ kind: string, key: string | null }>(CompiledQuery.raw(text, values))
     const keys = new Map(parts.map(({ kind }) => [kind.name, new Set<string>()]))
     for (const row of rows) if (row.key !== null) keys.get(row.kind)!.add(row.key)
     return keys
   } catch (error) {
     return { error }
   }
+}
+
+/** `with written_a as (...), written_b as (...) select 'a', key from written_a union all ...` */
+function statementText(name: string, parts: Written) {
+  let first = 1
+  const queries = parts.map(({ kind, statement }) => {
+    const query = `written_${kind.name} as (${statement.text(first)})`
+    first += statement.values.length
+    return query
+  })
+  const answers = parts.map(({ kind }) => `select '${kind.name}' as kind, key from written_${kind.name}`)
+  return `${preparedMark(name)} with ${queries.join(', ')} ${answers.join(' union all ')}`
 }

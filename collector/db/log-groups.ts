@@ -6,7 +6,7 @@ import {
 import { preparedAs } from './prepared-statements.js'
 import type { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
-import { type UnnestColumn, unnest } from './unnest.js'
+import { type StatementPart, type UnnestColumn, unnestText, unnestValues } from './unnest.js'
 import type { Part, WriteKind } from './write-groups.js'
 
 export interface LogItem<L> {
@@ -45,17 +45,23 @@ interface Slot<L> extends LogItem<L> {
  * repeat of an event within the group goes after it, one by one.
  */
 export function logKind<L extends LogFields>(table: LogTable<L>): WriteKind<LogItem<L>, LogOutcome> {
+  const insert = groupInsert(table)
   return {
     name: table.name,
     sessionOf: (item) => item.sessionId,
-    plan: (db, sessions, items, missing) => planLogs(db, sessions, table, items, missing)
+    plan: (db, sessions, items, missing) => planLogs({ db, sessions, table, insert }, items, missing)
   }
 }
 
+interface LogPlanning<L extends LogFields> {
+  db: Kysely<Database>
+  sessions: SessionCache
+  table: LogTable<L>
+  insert(group: LogItem<L>[]): StatementPart
+}
+
 function planLogs<L extends LogFields>(
-  db: Kysely<Database>,
-  sessions: SessionCache,
-  table: LogTable<L>,
+  { db, sessions, table, insert }: LogPlanning<L>,
   items: LogItem<L>[],
   missing: ReadonlySet<string>
 ): Part<LogOutcome> {
@@ -81,24 +87,25 @@ function planLogs<L extends LogFields>(
     for (const slot of repeats) slot.outcome = await one(slot)
     return slots.map((slot) => slot.outcome!)
   }
-  return { statement: leaders.length > 0 ? insertStatement(table, leaders) : undefined, finish }
+  return { statement: leaders.length > 0 ? insert(leaders) : undefined, finish }
 }
 
-/** Answers `session_id/event_id` for each log stored, null for those without an event_id. */
-function insertStatement<L extends LogFields>(table: LogTable<L>, group: LogItem<L>[]) {
-  const names = table.columns.map((column) => sql.ref(column.name))
+/** The table's group INSERT; it answers `session_id/event_id` for each log stored, null without an event_id. */
+function groupInsert<L extends LogFields>(table: LogTable<L>) {
   const columns: UnnestColumn<LogItem<L>>[] = [
     { name: 'session_id', type: 'uuid', value: (item) => item.sessionId },
     { name: 'event_id', type: 'uuid', value: (item) => item.log.event_id ?? null },
     { name: 'date', type: 'timestamptz', value: (item) => item.log.date ?? null },
     ...table.columns.map((column) => ({ ...column, value: (item: LogItem<L>) => column.value(item.log) }))
   ]
-  return sql`
-    insert into ${sql.table(table.name)} (session_id, event_id, date, ${sql.join(names)})
-    select session_id, event_id, coalesce(date, now()), ${sql.join(names)}
-    from ${unnest('given', columns, group)}
+  const names = table.columns.map((column) => `"${column.name}"`).join(', ')
+  const text = (first: number) => `
+    insert into ${table.name} (session_id, event_id, date, ${names})
+    select session_id, event_id, coalesce(date, now()), ${names}
+    from ${unnestText('given', columns, first)}
     on conflict (session_id, event_id) do nothing
     returning session_id::text || '/' || event_id::text as key`
+  return (group: LogItem<L>[]): StatementPart => ({ text, values: unnestValues(columns, group) })
 }
 
 /** Logs whose event_id was stored before: the same content is a replay, other content a conflict. */

@@ -9,7 +9,12 @@ const MARK = /^\/\* prepared (\w+) \*\//
  * instead of once per group. PGlite, and any statement without the mark, runs as before.
  */
 export function preparedAs(name: string) {
-  return sql.raw(`/* prepared ${name} */`)
+  return sql.raw(preparedMark(name))
+}
+
+/** The mark as text, for statements made without Kysely's builder. */
+export function preparedMark(name: string) {
+  return `/* prepared ${name} */`
 }
 
 /** A pool for Kysely's PostgresDialect whose clients send marked statements by name. */

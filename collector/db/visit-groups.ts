@@ -1,10 +1,10 @@
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { FLAG_NAMES } from '../../schemas/index.js'
 import { type ParsedUserAgent, parseUserAgent } from '../user-agent.js'
 import { finishByKey, leadersAndRepeats, outcomeOf, type StatementResult } from './group-outcomes.js'
 import type { NewVisit, VisitFacts } from './session-queries.js'
 import type { Database } from './types.js'
-import { type UnnestColumn, unnest } from './unnest.js'
+import { type StatementPart, type UnnestColumn, unnestText, unnestValues } from './unnest.js'
 import type { WriteKind } from './write-groups.js'
 
 export interface VisitUpdate {
@@ -73,27 +73,28 @@ export function updateKind(updateOne: UpdateOne): WriteKind<VisitUpdate, null> {
   }
 }
 
-function updateStatement(items: VisitUpdate[]) {
-  const parsed = items.map((item) => ({ ...item, parsed: parsedOrUndefined(item.facts.user_agent) }))
-  const flags = FLAG_NAMES.map((flag) =>
-    sql`${sql.id(flag)} = ${sql.ref(`s.${flag}`)} or ${sql.ref(`given.${flag}`)}`)
+const UPDATE_TEXT = (() => {
+  const flags = FLAG_NAMES.map((flag) => `${flag} = s.${flag} or given.${flag}`)
   const userAgent = ['user_agent', ...UA_FIELDS].map((field) =>
-    sql`${sql.id(field)} = case when given.user_agent is null
-      then ${sql.ref(`s.${field}`)} else ${sql.ref(`given.${field}`)} end`)
-
-  return sql`
+    `${field} = case when given.user_agent is null then s.${field} else given.${field} end`)
+  return (first: number) => `
     update user_session as s set
-      ${sql.join(flags)},
+      ${flags.join(',\n      ')},
       password_changed_at = case when given.is_change_password
         then coalesce(s.password_changed_at, given.at, now()) else s.password_changed_at end,
-      ${sql.join(userAgent)},
+      ${userAgent.join(',\n      ')},
       logout_time = greatest(s.logout_time, given.logout_time),
       active_seconds = greatest(s.active_seconds, given.active_seconds)
-    from ${unnest('given', UPDATE_COLUMNS, parsed)}
+    from ${unnestText('given', UPDATE_COLUMNS, first)}
     where s.session_id = given.session_id
       and (given.logout_time is null or given.skew_seconds is null
         or s.login_time - make_interval(secs => given.skew_seconds) <= given.logout_time)
     returning s.session_id::text as key`
+})()
+
+function updateStatement(items: VisitUpdate[]): StatementPart {
+  const parsed = items.map((item) => ({ ...item, parsed: parsedOrUndefined(item.facts.user_agent) }))
+  return { text: UPDATE_TEXT, values: unnestValues(UPDATE_COLUMNS, parsed) }
 }
 
 const CREATE_COLUMNS: UnnestColumn<Parsed<NewVisit>>[] = [
@@ -134,19 +135,22 @@ export function createKind(createOne: CreateOne): WriteKind<NewVisit, { created:
   }
 }
 
-function insertStatement(visits: NewVisit[]) {
-  const parsed = visits.map((visit) => ({ ...visit, parsed: parseUserAgent(visit.user_agent) }))
+const INSERT_TEXT = (() => {
   const computed = new Set(['login_time', 'at'])
-  const names = CREATE_COLUMNS.filter((column) => !computed.has(column.name))
-    .map((column) => sql.id(column.name))
-  return sql`
-    insert into user_session (${sql.join(names)}, login_time, password_changed_at)
-    select ${sql.join(names)}, coalesce(login_time, now()),
+  const names = CREATE_COLUMNS.filter((column) => !computed.has(column.name)).map((column) => column.name)
+  return (first: number) => `
+    insert into user_session (${names.join(', ')}, login_time, password_changed_at)
+    select ${names.join(', ')}, coalesce(login_time, now()),
       case when is_change_password then coalesce(at, now()) end
-    from ${unnest('given', CREATE_COLUMNS, parsed)}
+    from ${unnestText('given', CREATE_COLUMNS, first)}
     where exists (select 1 from service where service.id = given.service_id)
     on conflict (session_id) do nothing
     returning session_id::text as key`
+})()
+
+function insertStatement(visits: NewVisit[]): StatementPart {
+  const parsed = visits.map((visit) => ({ ...visit, parsed: parseUserAgent(visit.user_agent) }))
+  return { text: INSERT_TEXT, values: unnestValues(CREATE_COLUMNS, parsed) }
 }
 
 function parsedOrUndefined(userAgent: string | undefined) {

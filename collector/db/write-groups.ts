@@ -1,9 +1,10 @@
-import type { Kysely, RawBuilder } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Outcome, StatementResult } from './group-outcomes.js'
 import { writeGroup } from './group-statement.js'
 import { type GroupOptions, GroupWriter } from './group-writer.js'
 import { SessionCache } from './session-cache.js'
 import type { Database } from './types.js'
+import type { StatementPart } from './unnest.js'
 
 export interface WriteGroupOptions extends GroupOptions {
   /** Most session ids the cache keeps. */
@@ -26,7 +27,7 @@ export interface WriteKind<T, R> {
 /** One kind's share of a group. */
 export interface Part<R> {
   /** A data-modifying statement returning one text column, `key`; undefined when nothing needs it. */
-  statement: RawBuilder<unknown> | undefined
+  statement: StatementPart | undefined
   /** Every item's outcome, in order, once the group statement has committed or failed (and undone). */
   finish(result: StatementResult): Promise<Outcome<R>[]>
 }
