@@ -78,7 +78,7 @@ export async function buildApp(options: AppOptions) {
 
   registerJsonBody(app)
   registerErrorHandler(app)
-  await registerCors(app, originPolicy)
+  registerCors(app, originPolicy)
   if (options.rateLimits) await registerRateLimits(app, options.rateLimits)
   await registerOpenApi(app)
 

@@ -10,7 +10,21 @@ export interface OriginPolicyOptions {
   sessionCacheSize?: number
 }
 
-type Snapshot = Map<number, string[]>
+/** Every service's list, with what each request asks of all of them worked out once per read. */
+interface Snapshot {
+  lists: Map<number, string[]>
+  /** Some service takes writes from any origin (its list is empty). */
+  open: boolean
+  /** Some service limits the origins it takes writes from. */
+  restricted: boolean
+  /** Every origin some list names. */
+  named: Set<string>
+}
+
+/** Origin headers remembered with their normal form; a browser sends the same one each time. */
+const NORMALIZED_KEPT = 1000
+/** Longer headers are no origin a browser sends, and are not kept. */
+const NORMALIZED_KEPT_LENGTH = 300
 
 /**
  * Which browser origins may write for which service. Every service's list is small and read
@@ -24,6 +38,8 @@ export class OriginPolicy {
   readonly #ttlMs: number
   readonly #sessionCacheSize: number
   readonly #sessionService = new Map<string, number>()
+  /** Origin header → its normal form, or null for one that is not an origin. */
+  readonly #normalized = new Map<string, string | null>()
   #snapshot: Snapshot | undefined
   #readAt = 0
   #reading: Promise<Snapshot> | undefined
@@ -39,9 +55,9 @@ export class OriginPolicy {
 
   /** True when the service takes writes from this Origin header (an empty list takes all). */
   async allows(serviceId: number, origin: string) {
-    const list = (await this.#lists()).get(serviceId)
+    const list = (await this.#lists()).lists.get(serviceId)
     if (!list || list.length === 0) return true
-    const normalized = normalizeOrigin(origin)
+    const normalized = this.#normalize(origin)
     return normalized !== undefined && list.includes(normalized)
   }
 
@@ -50,20 +66,17 @@ export class OriginPolicy {
    * writes from it, decided without knowing the service (a preflight carries no body).
    */
   async corsOrigin(origin: string): Promise<string | undefined> {
-    const normalized = normalizeOrigin(origin)
+    const normalized = this.#normalize(origin)
     if (!normalized) return undefined
-    let lists: Snapshot
+    let snapshot: Snapshot
     try {
-      lists = await this.#lists()
+      snapshot = await this.#lists()
     } catch {
       // The database is away: the write itself answers 503 and stores nothing, and the page
       // may read that answer and its Retry-After.
       return origin
     }
-    for (const list of lists.values()) {
-      if (list.length === 0 || list.includes(normalized)) return origin
-    }
-    return undefined
+    return snapshot.open || snapshot.named.has(normalized) ? origin : undefined
   }
 
   /**
@@ -72,8 +85,7 @@ export class OriginPolicy {
    * round trip per request for what can be known).
    */
   async restrictsAny() {
-    for (const list of (await this.#lists()).values()) if (list.length > 0) return true
-    return false
+    return (await this.#lists()).restricted
   }
 
   async serviceOfSession(sessionId: string) {
@@ -82,10 +94,7 @@ export class OriginPolicy {
 
     const serviceId = await serviceOfSession(this.#db, sessionId)
     if (serviceId === undefined) return undefined
-    if (this.#sessionService.size >= this.#sessionCacheSize) {
-      this.#sessionService.delete(this.#sessionService.keys().next().value as string)
-    }
-    this.#sessionService.set(sessionId, serviceId)
+    remember(this.#sessionService, sessionId, serviceId, this.#sessionCacheSize)
     return serviceId
   }
 
@@ -118,6 +127,7 @@ export class OriginPolicy {
     const generation = this.#generation
     const current = () => generation === this.#generation
     const reading: Promise<Snapshot> = allAllowedOrigins(this.#db)
+      .then(summarize)
       .then((snapshot) => {
         // A read that began before forget() may hold the old lists: answer it, keep nothing.
         if (current()) this.#keep(snapshot)
@@ -140,4 +150,32 @@ export class OriginPolicy {
     this.#snapshot = snapshot
     this.#readAt = Date.now()
   }
+
+  /** normalizeOrigin parses a URL: the answer for a header seen before is looked up instead. */
+  #normalize(origin: string) {
+    const known = this.#normalized.get(origin)
+    if (known !== undefined) return known ?? undefined
+
+    const normalized = normalizeOrigin(origin)
+    if (origin.length <= NORMALIZED_KEPT_LENGTH) {
+      remember(this.#normalized, origin, normalized ?? null, NORMALIZED_KEPT)
+    }
+    return normalized
+  }
+}
+
+function summarize(lists: Map<number, string[]>): Snapshot {
+  const all = [...lists.values()]
+  return {
+    lists,
+    open: all.some((list) => list.length === 0),
+    restricted: all.some((list) => list.length > 0),
+    named: new Set(all.flat())
+  }
+}
+
+/** Keeps key → value, forgetting the oldest entry when the map already holds `limit`. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number) {
+  if (map.size >= limit) map.delete(map.keys().next().value as K)
+  map.set(key, value)
 }

@@ -1,5 +1,4 @@
-import cors from '@fastify/cors'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { UUID_PATTERN } from '../../schemas/index.js'
 import { CollectorError } from '../errors.js'
 import type { OriginPolicy } from '../origin-policy.js'
@@ -9,6 +8,15 @@ const PUBLIC_PATH = /^\/api\/session(\/|\?|$)/
 const WRITE_METHODS = new Set(['POST', 'PUT'])
 const SESSION_ID = new RegExp(UUID_PATTERN)
 
+/** A preflight's answer is the same for every allowed origin, so browsers may keep it a day. */
+const PREFLIGHT_HEADERS = {
+  'access-control-allow-methods': [...WRITE_METHODS].join(', '),
+  'access-control-allow-headers': 'Content-Type',
+  'access-control-max-age': '86400',
+  // Without it Safari waits for a body that a 204 never has.
+  'content-length': '0'
+}
+
 /**
  * CORS per service (issue 7). A browser gets Access-Control-Allow-Origin for its own origin
  * (never `*`, always with Vary: Origin) on the write endpoints when some service allows it;
@@ -17,17 +25,16 @@ const SESSION_ID = new RegExp(UUID_PATTERN)
  * non-empty list answers 403 ORIGIN_NOT_ALLOWED without the allow headers, and nothing is
  * stored. Requests without Origin (servers) are not browsers and pass; admin endpoints get no
  * CORS headers at all, so no other site's page can read what they answer.
+ *
+ * Registered before the rate limits, so that a page may read their 429 and its Retry-After.
  */
-export async function registerCors(app: FastifyInstance, policy: OriginPolicy) {
-  await app.register(cors, {
-    hook: 'onRequest',
-    delegator: async (request: FastifyRequest) => ({
-      origin: (await allowedCorsOrigin(request, policy)) ?? false,
-      methods: [...WRITE_METHODS],
-      allowedHeaders: ['Content-Type'],
-      exposedHeaders: ['Retry-After'],
-      maxAge: 86400
-    })
+export function registerCors(app: FastifyInstance, policy: OriginPolicy) {
+  app.addHook('onRequest', function cors(request, reply, done) {
+    answerCors(policy, request, reply, done)
+  })
+  // Preflights the hook did not answer are for no write anyone may make: the usual 404.
+  app.options('*', { schema: { hide: true } }, (_request, reply) => {
+    reply.callNotFound()
   })
 
   app.addHook('preHandler', async (request, reply) => {
@@ -43,16 +50,32 @@ export async function registerCors(app: FastifyInstance, policy: OriginPolicy) {
   })
 }
 
-async function allowedCorsOrigin(request: FastifyRequest, policy: OriginPolicy) {
+/**
+ * Synchronous for every request but a browser's write or its preflight, which waits for the
+ * policy: this runs on every request, so it allocates nothing it can avoid.
+ */
+function answerCors(policy: OriginPolicy, request: FastifyRequest, reply: FastifyReply,
+  done: HookHandlerDoneFunction) {
+  // The first onRequest hook, so nothing has set Vary yet.
+  reply.header('vary', 'Origin')
   const origin = request.headers.origin
-  if (origin === undefined) return undefined
+  if (origin === undefined || !isPublicWrite(requestedMethod(request), request.url)) return done()
 
+  policy.corsOrigin(origin).then((allowed) => {
+    if (allowed === undefined) return done()
+    reply.header('access-control-allow-origin', allowed)
+    reply.header('access-control-expose-headers', 'Retry-After')
+    if (request.method !== 'OPTIONS') return done()
+    reply.headers(PREFLIGHT_HEADERS).code(204).send()
+  }, done)
+}
+
+/** The method of the write itself: a preflight names it in Access-Control-Request-Method. */
+function requestedMethod(request: FastifyRequest) {
   const preflightMethod = request.headers['access-control-request-method']
-  const method = request.method === 'OPTIONS' && typeof preflightMethod === 'string'
+  return request.method === 'OPTIONS' && typeof preflightMethod === 'string'
     ? preflightMethod.toUpperCase()
     : request.method
-  if (!isPublicWrite(method, request.url)) return undefined
-  return policy.corsOrigin(origin)
 }
 
 function isPublicWrite(method: string, url: string) {

@@ -16,6 +16,25 @@ eachDatabase(t, 'origins are restricted only once some service has a list of the
   t.equal(await policy.restrictsAny(), true)
 })
 
+eachDatabase(t, 'an Origin header gets the same answers after a thousand others were asked',
+  async (t, database) => {
+  const service = await ensureService(database.db, 'Company1')
+  await setAllowedOrigins(database.db, service.id, ['https://shop.example.com'])
+  const policy = new OriginPolicy(database.db)
+  const answers = async () => [
+    await policy.corsOrigin('https://Shop.Example.com:443'),
+    await policy.corsOrigin('null'),
+    await policy.corsOrigin('https://evil.example'),
+    await policy.allows(service.id, 'https://Shop.Example.com:443'),
+    await policy.allows(service.id, 'null')
+  ]
+  const expected = ['https://Shop.Example.com:443', undefined, undefined, true, false]
+
+  t.strictSame(await answers(), expected, 'the header is echoed as sent, matched in its normal form')
+  for (let n = 0; n < 1500; n++) await policy.corsOrigin(`https://site-${n}.example`)
+  t.strictSame(await answers(), expected, 'asked again once others have taken its place in memory')
+})
+
 t.test('while the lists cannot be read and there is no copy, a request waits for one failure only',
   async (t) => {
   // Port 1 on loopback refuses at once: a database that is down.
