@@ -71,6 +71,14 @@ t.test('beyond `keys` keys the least recently seen is forgotten, and starts agai
   t.equal(limiter.size, 3)
 })
 
+t.test('a key seen several times in a row stays the most recently seen', async (t) => {
+  const { limiter } = limiterAt({ max: 2, keys: 2 })
+
+  for (const key of ['a', 'b', 'a', 'a', 'c']) limiter.hit(key)
+  t.equal(limiter.hit('a'), 60, 'a was remembered: its fourth request is refused')
+  t.equal(limiter.hit('b'), 0, 'b was forgotten when c came')
+})
+
 t.test('a key whose window has ended starts a new one without growing the map', async (t) => {
   const { limiter, clock } = limiterAt({ max: 1, keys: 2 })
 

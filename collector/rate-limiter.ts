@@ -22,6 +22,8 @@ interface Window {
  */
 export class FixedWindowLimiter {
   private readonly windows = new Map<string, Window>()
+  /** The key seen last, already at the end of the map. */
+  private newest: string | undefined
   private readonly max: number
   private readonly windowMs: number
   private readonly keys: number
@@ -48,15 +50,24 @@ export class FixedWindowLimiter {
     return this.windows.size
   }
 
-  /** The key's current window, moved to the end of the map, which is kept in order of last sight. */
+  /** The key's current window, a new one when its last has ended. */
   private seen(key: string, nowMs: number): Window {
-    const known = this.windows.get(key)
-    if (known !== undefined) this.windows.delete(key)
-    const window = known !== undefined && nowMs - known.startMs < this.windowMs
-      ? known
-      : { startMs: nowMs, count: 0 }
-    this.windows.set(key, window)
-    if (this.windows.size > this.keys) this.windows.delete(this.windows.keys().next().value!)
+    let window = this.windows.get(key)
+    if (window === undefined) window = { startMs: nowMs, count: 0 }
+    else if (nowMs - window.startMs >= this.windowMs) {
+      window.startMs = nowMs
+      window.count = 0
+    }
+    // Taking the newest key out and back in would change nothing but cost a rehash now and then.
+    if (key !== this.newest) this.remember(key, window)
     return window
+  }
+
+  /** Puts the key last in the map, which is kept in the order keys were last seen. */
+  private remember(key: string, window: Window) {
+    this.windows.delete(key)
+    this.windows.set(key, window)
+    this.newest = key
+    if (this.windows.size > this.keys) this.windows.delete(this.windows.keys().next().value!)
   }
 }
