@@ -79,7 +79,7 @@ export async function buildApp(options: AppOptions) {
   registerJsonBody(app)
   registerErrorHandler(app)
   registerCors(app, originPolicy)
-  if (options.rateLimits) await registerRateLimits(app, options.rateLimits)
+  if (options.rateLimits) registerRateLimits(app, options.rateLimits)
   await registerOpenApi(app)
 
   await app.register(healthRoutes(context))

@@ -1,8 +1,8 @@
-import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { UUID_PATTERN } from '../../schemas/index.js'
 import { CollectorError } from '../errors.js'
 import { clientBucket } from '../ip-address.js'
+import { FixedWindowLimiter } from '../rate-limiter.js'
 
 export interface RateLimits {
   /** Requests per window per client IP (IPv6 per /64); 0 turns it off. */
@@ -26,39 +26,28 @@ const SESSION_ID = new RegExp(UUID_PATTERN)
  * client address (request.ip, which honours TRUST_PROXY and nothing else) and one per visit.
  * An exceeded limit answers 429 RATE_LIMITED with Retry-After in seconds.
  */
-export async function registerRateLimits(app: FastifyInstance, limits: RateLimits) {
+export function registerRateLimits(app: FastifyInstance, limits: RateLimits) {
   if (limits.max === 0 && limits.sessionMax === 0) return
-  await app.register(rateLimit, { global: false })
+  const perIp = limiter(limits.max, limits.windowMs, IP_KEYS)
+  const perSession = limiter(limits.sessionMax, limits.windowMs, SESSION_KEYS)
 
-  // `cache` (the number of keys kept) is read by createRateLimit, though its type omits it.
-  const ipOptions = {
-    max: limits.max,
-    timeWindow: limits.windowMs,
-    keyGenerator: (request: FastifyRequest) => `ip ${clientBucket(request.ip)}`,
-    cache: IP_KEYS
-  }
-  const sessionOptions = {
-    max: limits.sessionMax,
-    timeWindow: limits.windowMs,
-    keyGenerator: (request: FastifyRequest) => `session ${sessionIdOf(request)}`,
-    cache: SESSION_KEYS
-  }
-  const perIp = limits.max > 0 && app.createRateLimit(ipOptions)
-  const perSession = limits.sessionMax > 0 && app.createRateLimit(sessionOptions)
-
-  app.addHook('onRequest', async (request, reply) => {
-    if (UNLIMITED_PATHS.has(request.routeOptions.url ?? '')) return
-    if (perIp) refuseWhenExceeded(await perIp(request), reply)
-    if (perSession && sessionIdOf(request)) refuseWhenExceeded(await perSession(request), reply)
+  // A callback hook rather than an async one: the check itself is synchronous.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (UNLIMITED_PATHS.has(request.routeOptions.url ?? '')) return done()
+    let wait = perIp ? perIp.hit(clientBucket(request.ip)) : 0
+    if (wait === 0 && perSession) {
+      const sessionId = sessionIdOf(request)
+      if (sessionId !== undefined) wait = perSession.hit(sessionId)
+    }
+    if (wait === 0) return done()
+    reply.header('retry-after', wait)
+    done(new CollectorError('RATE_LIMITED'))
   })
 }
 
-type Verdict = { isAllowed: true } | { isAllowed: false, isExceeded: boolean, ttlInSeconds: number }
-
-function refuseWhenExceeded(verdict: Verdict, reply: FastifyReply) {
-  if (verdict.isAllowed || !verdict.isExceeded) return
-  reply.header('retry-after', Math.max(1, verdict.ttlInSeconds))
-  throw new CollectorError('RATE_LIMITED')
+/** A limiter for `max` requests per window, or none when `max` is 0 (the limit is off). */
+function limiter(max: number, windowMs: number, keys: number) {
+  return max > 0 ? new FixedWindowLimiter({ max, windowMs, keys }) : undefined
 }
 
 /** The visit a request is about, lower-cased, when its path names one. */
