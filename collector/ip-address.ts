@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { Address6 } from 'ip-address'
+import { setBounded } from './bounded-map.js'
 
 const IPV4_MAPPED = new Address6('::ffff:0:0/96')
 
@@ -40,8 +41,7 @@ export function clientBucket(address: string) {
   if (known !== undefined) return known
 
   const bucket = bucketOf(address)
-  if (buckets.size >= BUCKETS_KEPT) buckets.delete(buckets.keys().next().value!)
-  buckets.set(address, bucket)
+  setBounded(buckets, address, bucket, BUCKETS_KEPT)
   return bucket
 }
 

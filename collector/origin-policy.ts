@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { allAllowedOrigins, serviceOfSession } from './db/origin-queries.js'
 import type { Database } from './db/types.js'
 import { normalizeOrigin } from './origins.js'
+import { setBounded } from './bounded-map.js'
 
 export interface OriginPolicyOptions {
   /** How long a copy of every service's list is used before it is read again. */
@@ -94,7 +95,7 @@ export class OriginPolicy {
 
     const serviceId = await serviceOfSession(this.#db, sessionId)
     if (serviceId === undefined) return undefined
-    remember(this.#sessionService, sessionId, serviceId, this.#sessionCacheSize)
+    setBounded(this.#sessionService, sessionId, serviceId, this.#sessionCacheSize)
     return serviceId
   }
 
@@ -158,7 +159,7 @@ export class OriginPolicy {
 
     const normalized = normalizeOrigin(origin)
     if (origin.length <= NORMALIZED_KEPT_LENGTH) {
-      remember(this.#normalized, origin, normalized ?? null, NORMALIZED_KEPT)
+      setBounded(this.#normalized, origin, normalized ?? null, NORMALIZED_KEPT)
     }
     return normalized
   }
@@ -172,10 +173,4 @@ function summarize(lists: Map<number, string[]>): Snapshot {
     restricted: all.some((list) => list.length > 0),
     named: new Set(all.flat())
   }
-}
-
-/** Keeps key → value, forgetting the oldest entry when the map already holds `limit`. */
-function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number) {
-  if (map.size >= limit) map.delete(map.keys().next().value as K)
-  map.set(key, value)
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { UAParser } from 'ua-parser-js'
 import { USER_AGENT_MAX } from '../schemas/index.js'
+import { setBounded } from './bounded-map.js'
 
 export interface ParsedUserAgent {
   browser: string | null
@@ -23,8 +24,7 @@ export function parseUserAgent(userAgent: string | null | undefined): ParsedUser
   if (known) return known
 
   const result = parse(key)
-  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!)
-  parsed.set(key, result)
+  setBounded(parsed, key, result, PARSED_KEPT)
   return result
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { TypedApp } from '../context.js'
+import { setBounded } from '../bounded-map.js'
 
 /**
  * The demo site: a small bank with the pages the six facts are about, running the real GTM
@@ -68,8 +69,7 @@ export function demoRoutes(options: DemoOptions) {
           platformHost: OTHER_HOST[new URL(origin).hostname]
         }))
         // Each Host header's port makes its own entry: keep a few, so forged ports cannot fill memory.
-        if (containers.size >= CONTAINERS_KEPT) containers.delete(containers.keys().next().value!)
-        containers.set(origin, container)
+        setBounded(containers, origin, container, CONTAINERS_KEPT)
       }
       return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(container)
     })
