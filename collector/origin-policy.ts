@@ -33,6 +33,8 @@ const NORMALIZED_KEPT_LENGTH = 300
  * within ttlMs (at once on this one). Answers for a session's service are kept, bounded.
  */
 const FAILURE_KEPT_MS = 1000
+/** How long past its time a copy is still served while the next one is read. */
+const STALE_SERVED_MS = 1000
 
 export class OriginPolicy {
   readonly #db: Kysely<Database>
@@ -108,20 +110,26 @@ export class OriginPolicy {
     this.#generation += 1
   }
 
-  /** Serves a stale copy while a fresh one is read; waits only when there is none. */
+  /**
+   * Serves a copy just past its time while a fresh one is read. An older copy is not served: after
+   * a quiet spell, a list changed by another collector copy would otherwise apply only from the
+   * second request on. When the database cannot be read, the old copy serves rather than nothing.
+   */
   async #lists(): Promise<Snapshot> {
-    const fresh = Date.now() - this.#readAt < this.#ttlMs
-    if (this.#snapshot && fresh) return this.#snapshot
+    const age = Date.now() - this.#readAt
+    const snapshot = this.#snapshot
+    if (snapshot && age < this.#ttlMs) return snapshot
 
     const failure = this.#failure
-    if (!this.#snapshot && failure && Date.now() - failure.at < FAILURE_KEPT_MS) throw failure.error
+    if (!snapshot && failure && Date.now() - failure.at < FAILURE_KEPT_MS) throw failure.error
 
     const reading = this.#reading ?? this.#read()
-    if (this.#snapshot) {
+    if (!snapshot) return reading
+    if (age < this.#ttlMs + Math.min(this.#ttlMs, STALE_SERVED_MS)) {
       reading.catch(() => {})
-      return this.#snapshot
+      return snapshot
     }
-    return reading
+    return reading.catch(() => snapshot)
   }
 
   #read() {

@@ -35,6 +35,19 @@ eachDatabase(t, 'an Origin header gets the same answers after a thousand others 
   t.strictSame(await answers(), expected, 'asked again once others have taken its place in memory')
 })
 
+eachDatabase(t, 'a list changed by another collector copy applies to the first request after a quiet spell',
+  async (t, database) => {
+  const service = await ensureService(database.db, 'Company1')
+  const policy = new OriginPolicy(database.db, { ttlMs: 50 })
+  t.equal(await policy.allows(service.id, 'https://evil.example'), true, 'no list: every origin')
+
+  // Another copy changes the list; this policy is not told (no forget()).
+  await setAllowedOrigins(database.db, service.id, ['https://shop.example.com'])
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.equal(await policy.allows(service.id, 'https://evil.example'), false)
+  t.equal(await policy.allows(service.id, 'https://shop.example.com'), true)
+})
+
 t.test('while the lists cannot be read and there is no copy, a request waits for one failure only',
   async (t) => {
   // Port 1 on loopback refuses at once: a database that is down.
