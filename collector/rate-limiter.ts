@@ -4,7 +4,7 @@ export interface FixedWindowOptions {
   windowMs: number
   /** Keys remembered; beyond that the least recently seen is forgotten. */
   keys: number
-  /** Milliseconds since the epoch; tests pass their own clock. */
+  /** Milliseconds on a clock that never steps back (performance.now); tests pass their own. */
   now?: () => number
 }
 
@@ -33,7 +33,8 @@ export class FixedWindowLimiter {
     this.max = options.max
     this.windowMs = options.windowMs
     this.keys = options.keys
-    this.now = options.now ?? Date.now
+    // Not Date.now: a wall clock set back (NTP) would hold a busy key's window for the whole step.
+    this.now = options.now ?? (() => performance.now())
   }
 
   /** Counts one request of `key`: 0 when it is allowed, else whole seconds to wait (at least 1). */
