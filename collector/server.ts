@@ -175,6 +175,9 @@ async function main() {
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+  // A closed terminal or a dropped SSH session sends SIGHUP, which would otherwise kill the
+  // process without closing the database (a PGlite directory kept its lock).
+  process.on('SIGHUP', () => void stop('SIGHUP'))
 }
 
 const SHUTDOWN_TIMEOUT_MS = 30_000
