@@ -53,6 +53,7 @@ export function printPair({ bare, collector, ratio }: Pair) {
         + `load driver ${cpu.driver.toFixed(0)} µs`)
     }
   }
+  printSteadiness(bare.rounds, collector.rounds)
   if (!collector.rows) return
   const { accepted, lost, unanswered } = collector.rows
   const verdict = lost === 0
@@ -60,6 +61,23 @@ export function printPair({ bare, collector, ratio }: Pair) {
     : `${lost} 2xx answers WITHOUT exactly one row`
   console.log(`  rows: ${accepted} 2xx answers checked, ${verdict}; `
     + `${unanswered} rows without a counted 2xx; collector exit code ${collector.exitCode}`)
+}
+
+/** Largest bare round over the smallest that still counts as a quiet machine. */
+const STEADY_SPREAD = 1.25
+
+/**
+ * The rounds' own ratios, and a warning when the bare server's rounds differ widely: then
+ * something else used the cores, and the ratio says more about that than about the collector.
+ */
+function printSteadiness(bare: LoadResult[], collector: LoadResult[]) {
+  const ratios = collector.map((round, index) => round.actionsPerSecond / bare[index].actionsPerSecond)
+  console.log(`  round ratios: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}`)
+  const speeds = bare.map((round) => round.actionsPerSecond)
+  const spread = Math.max(...speeds) / Math.min(...speeds)
+  if (spread <= STEADY_SPREAD) return
+  console.log(`  warning: the bare rounds differ ${spread.toFixed(1)}-fold: something else used the cores, `
+    + 'so this ratio is not the collector\'s; run again on a quiet machine')
 }
 
 function cpuMedians(rounds: LoadResult[]) {
