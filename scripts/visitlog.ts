@@ -31,8 +31,8 @@ async function main(argv: string[]) {
   const config = loadConfig()
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   try {
-    await migrateToLatest(database.db)
-    await command.run(args, { database, out: (line) => console.log(line) })
+    const applied = await migrateToLatest(database.db)
+    await command.run(args, { database, applied, out: (line) => console.log(line) })
     return 0
   } finally {
     await database.close()

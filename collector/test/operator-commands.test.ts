@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { loadConfig } from '../config.js'
 import { ensureService } from '../db/service-queries.js'
 import { startServer } from '../server.js'
-import { openTestDatabase } from './databases.js'
+import { createTestDatabase, openTestDatabase } from './databases.js'
 import { sessionId } from './hardening.js'
 
 // The commands as an operator runs them, and the collector's own retention schedule. Both need a
@@ -79,6 +79,18 @@ t.test('the collector applies RETENTION_DAYS on its own schedule from the start'
 })
 
 /** The error of a command expected to fail, or undefined when it succeeded. */
+t.test('db:migrate names the migrations it applied, then says the database is up to date', { skip },
+  async (t) => {
+  const url = new URL(await createTestDatabase(t))
+  const where = `postgres: postgres://${url.host}${url.pathname}`
+  const first = await visitlog(url.toString(), 'migrate')
+  t.equal(first.stdout, `applied 5 migrations (${where}): 20261204T1500-initial, `
+    + '20261204T1540-active-time, 20261204T1610-issue5-report-views, '
+    + '20261204T1620-issue7-allowed-origins, 20261204T2300-issue6-log-indexes\n')
+  const again = await visitlog(url.toString(), 'migrate')
+  t.equal(again.stdout, `database is up to date (${where})\n`)
+})
+
 async function failure(command: Promise<unknown>) {
   return command.then(() => undefined, (error: unknown) => error)
 }

@@ -5,7 +5,9 @@ export const migrate: Command = {
   name: 'migrate',
   usage: 'migrate',
   summary: 'apply pending database migrations',
-  async run(_args, { database, out }) {
-    out(`database is up to date (${database.kind}: ${database.location})`)
+  async run(_args, { database, applied = [], out }) {
+    const where = `${database.kind}: ${database.location}`
+    if (applied.length === 0) return out(`database is up to date (${where})`)
+    out(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'} (${where}): ${applied.join(', ')}`)
   }
 }

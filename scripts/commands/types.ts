@@ -2,6 +2,8 @@ import type { DatabaseHandle } from '../../collector/db/database.js'
 
 export interface CommandContext {
   database: DatabaseHandle
+  /** The migrations this run applied before the command, by name; empty when none were pending. */
+  applied?: string[]
   out(line: string): void
 }
 
