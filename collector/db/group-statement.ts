@@ -75,7 +75,8 @@ async function runStatement(db: Kysely<Database>, planned: Planned) {
 
   try {
     const values = parts.flatMap(({ statement }) => statement.values)
-    const { rows } = await db.executeQuery<{ kind: string, key: string | null }>(CompiledQuery.raw(text, values))
+    const query = CompiledQuery.raw(text, values)
+    const { rows } = await db.executeQuery<{ kind: string, key: string | null }>(query)
     const keys = new Map(parts.map(({ kind }) => [kind.name, new Set<string>()]))
     for (const row of rows) if (row.key !== null) keys.get(row.kind)!.add(row.key)
     return keys

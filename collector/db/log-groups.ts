@@ -90,7 +90,7 @@ function planLogs<L extends LogFields>(
   return { statement: leaders.length > 0 ? insert(leaders) : undefined, finish }
 }
 
-/** The table's group INSERT; it answers `session_id/event_id` for each log stored, null without an event_id. */
+/** The table's group INSERT: it answers `session_id/event_id` per log stored, null without an event_id. */
 function groupInsert<L extends LogFields>(table: LogTable<L>) {
   const columns: UnnestColumn<LogItem<L>>[] = [
     { name: 'session_id', type: 'uuid', value: (item) => item.sessionId },

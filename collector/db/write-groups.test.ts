@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
+import { type CompiledQuery, sql } from 'kysely'
 import t from 'tap'
 import { eachDatabase } from '../test/databases.js'
 import { insertButtonLog, insertUrlLog } from './log-queries.js'
@@ -42,6 +42,48 @@ eachDatabase(t, 'a mixed group is written by one statement, and a row failing it
   })
   t.equal(stored!.urls.length, 1)
   t.match(await readVisit(database.db, fresh.session_id), { email: 'new@example.com' })
+})
+
+eachDatabase(t, 'a clean group of all four kinds commits as its one statement, with every value in place',
+  async (t, database) => {
+  const service = await ensureService(database.db, 'Company1')
+  const kept = {
+    session_id: randomUUID(), service_id: service.id, email: 'kept@example.com', ip_address: null, flags: []
+  }
+  const fresh = { ...kept, session_id: randomUUID(), email: 'new@example.com', user_agent: 'curl/8.0' }
+  await createVisit(database.db, kept)
+
+  // The group statement goes through executeQuery; the one-row fallbacks do not.
+  const statements: Array<{ sql: string, failed: boolean }> = []
+  const executeQuery = database.db.executeQuery.bind(database.db)
+  database.db.executeQuery = (async (query: Parameters<typeof executeQuery>[0]) => {
+    const entry = { sql: (query as CompiledQuery).sql, failed: true }
+    statements.push(entry)
+    const result = await executeQuery(query)
+    entry.failed = false
+    return result
+  }) as typeof database.db.executeQuery
+  t.teardown(() => { database.db.executeQuery = executeQuery })
+
+  const date = new Date('2026-12-04T10:00:00.000Z')
+  const results = await settle<unknown>([
+    insertUrlLog(database.db, kept.session_id,
+      { url: 'https://example.com/{a,"b"}', is_external_resource: true, date }),
+    insertButtonLog(database.db, kept.session_id, { button_text: 'It\'s \\ "Deposit"', date }),
+    createVisit(database.db, fresh),
+    updateVisit(database.db, kept.session_id, { flags: ['is_click_contacts'] }, { earliestSkewMs: 0 })
+  ])
+
+  t.same(results, [{ created: true }, { created: true }, { created: true }, 'ok'])
+  t.same(statements.map(({ sql, failed }) => ({ name: /prepared (\w+)/.exec(sql)?.[1], failed })),
+    [{ name: 'write_button_log_url_log_visit_create_visit_update', failed: false }])
+  t.match(await readVisit(database.db, kept.session_id), {
+    is_click_contacts: true,
+    urls: [{ url: 'https://example.com/{a,"b"}', is_external_resource: true, date: date.toISOString() }],
+    buttons: [{ button_text: 'It\'s \\ "Deposit"', date: date.toISOString() }]
+  })
+  t.match(await readVisit(database.db, fresh.session_id),
+    { email: 'new@example.com', user_agent: 'curl/8.0' })
 })
 
 eachDatabase(t, 'forgetSessions drops ids from the cache, whatever their case', async (t, database) => {

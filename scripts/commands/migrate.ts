@@ -8,6 +8,7 @@ export const migrate: Command = {
   async run(_args, { database, applied = [], out }) {
     const where = `${database.kind}: ${database.location}`
     if (applied.length === 0) return out(`database is up to date (${where})`)
-    out(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'} (${where}): ${applied.join(', ')}`)
+    const count = `${applied.length} migration${applied.length === 1 ? '' : 's'}`
+    out(`applied ${count} (${where}): ${applied.join(', ')}`)
   }
 }
