@@ -41,7 +41,8 @@ export function clientBucket(address: string) {
   if (known !== undefined) return known
 
   const bucket = bucketOf(address)
-  setBounded(buckets, address, bucket, BUCKETS_KEPT)
+  // Longer text is no address (a trusted proxy's odd X-Forwarded-For): not worth keeping.
+  if (address.length <= ADDRESS_LONGEST) setBounded(buckets, address, bucket, BUCKETS_KEPT)
   return bucket
 }
 
@@ -50,6 +51,8 @@ export function clientBucket(address: string) {
  * client: the answers are kept, as many as the per-address limit keeps keys, oldest first out.
  */
 const BUCKETS_KEPT = 10_000
+/** The longest textual IPv6 address, an IPv4-mapped one with a zone left out. */
+const ADDRESS_LONGEST = 45
 const buckets = new Map<string, string>()
 
 function bucketOf(address: string) {

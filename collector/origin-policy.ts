@@ -116,12 +116,12 @@ export class OriginPolicy {
    * second request on. When the database cannot be read, the old copy serves rather than nothing.
    */
   async #lists(): Promise<Snapshot> {
-    const age = Date.now() - this.#readAt
+    const age = performance.now() - this.#readAt
     const snapshot = this.#snapshot
     if (snapshot && age < this.#ttlMs) return snapshot
 
     const failure = this.#failure
-    if (!snapshot && failure && Date.now() - failure.at < FAILURE_KEPT_MS) throw failure.error
+    if (!snapshot && failure && performance.now() - failure.at < FAILURE_KEPT_MS) throw failure.error
 
     const reading = this.#reading ?? this.#read()
     if (!snapshot) return reading
@@ -135,18 +135,20 @@ export class OriginPolicy {
   #read() {
     const generation = this.#generation
     const current = () => generation === this.#generation
+    // A copy is as old as the moment its read began: a slow read must not make it look newer.
+    const startedAt = performance.now()
     const reading: Promise<Snapshot> = allAllowedOrigins(this.#db)
       .then(summarize)
       .then((snapshot) => {
         // A read that began before forget() may hold the old lists: answer it, keep nothing.
-        if (current()) this.#keep(snapshot)
+        if (current()) this.#keep(snapshot, startedAt)
         return snapshot
       })
       .catch((error: unknown) => {
         // The database is away: keep serving the stale copy and ask again in a second; without
         // one, answer the same failure for a second (a request asks in two hooks).
-        if (current() && this.#snapshot) this.#readAt = Date.now() - this.#ttlMs + FAILURE_KEPT_MS
-        if (current() && !this.#snapshot) this.#failure = { error, at: Date.now() }
+        if (current() && this.#snapshot) this.#readAt = performance.now() - this.#ttlMs + FAILURE_KEPT_MS
+        if (current() && !this.#snapshot) this.#failure = { error, at: performance.now() }
         throw error
       })
       .finally(() => { if (this.#reading === reading) this.#reading = undefined })
@@ -154,10 +156,10 @@ export class OriginPolicy {
     return reading
   }
 
-  #keep(snapshot: Snapshot) {
+  #keep(snapshot: Snapshot, readAt: number) {
     this.#failure = undefined
     this.#snapshot = snapshot
-    this.#readAt = Date.now()
+    this.#readAt = readAt
   }
 
   /** normalizeOrigin parses a URL: the answer for a header seen before is looked up instead. */

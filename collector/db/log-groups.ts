@@ -98,7 +98,7 @@ function groupInsert<L extends LogFields>(table: LogTable<L>) {
     { name: 'date', type: 'timestamptz', value: (item) => item.log.date ?? null },
     ...table.columns.map((column) => ({ ...column, value: (item: LogItem<L>) => column.value(item.log) }))
   ]
-  const names = table.columns.map((column) => `"${column.name}"`).join(', ')
+  const names = table.columns.map((column) => column.name).join(', ')
   const text = (first: number) => `
     insert into ${table.name} (session_id, event_id, date, ${names})
     select session_id, event_id, coalesce(date, now()), ${names}

@@ -24,8 +24,17 @@ export interface StatementPart {
  */
 export function unnestText(alias: string, columns: readonly UnnestColumn<never>[], first: number) {
   const arrays = columns.map((column, index) => `$${first + index}::${column.type}[]`)
-  const names = columns.map((column) => `"${column.name}"`)
-  return `unnest(${arrays.join(', ')}) as ${alias} (${names.join(', ')})`
+  const names = columns.map((column) => identifier(column.name))
+  return `unnest(${arrays.join(', ')}) as ${identifier(alias)} (${names.join(', ')})`
+}
+
+/**
+ * The statements name these columns unquoted elsewhere (`given.at`), so only plain lower-case
+ * names are taken: one that needs quoting would stop matching silently.
+ */
+function identifier(name: string) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain lower-case SQL name: ${name}`)
+  return name
 }
 
 /** The arrays `unnestText` expects: one per column, a value per item. */
