@@ -134,24 +134,7 @@ async function main() {
     process.exit(2)
   }
   const { app, database, address, demoService } = started
-  const services = await listServices(database.db)
-  const base = browsable(address)
-  console.log([
-    `Visitlog collector listening on ${address}`,
-    `Database: ${database.kind} (${database.location})`,
-    `Services: ${services.map((s) => `${s.id} ${s.service_name}`).join(', ')}`,
-    config.adminTokenGenerated
-      ? `Admin token (generated for this run; set ADMIN_TOKEN to keep one): ${config.adminToken}`
-      : 'Admin token: from ADMIN_TOKEN',
-    ...(config.demo && demoService
-      ? [
-          `Demo site (service ${demoService.id}): ${base}/demo/  (DEMO=off disables it)`,
-          `Read a visit back: curl -H "Authorization: Bearer <admin token>" ` +
-            `${base}/api/session/<session_id>/`
-        ]
-      : [])
-  ].join('\n'))
-
+  // Before the banner: whoever waits for it may signal at once.
   let stopping = false
   const stop = async (signal: string) => {
     // A second signal during shutdown changes nothing.
@@ -178,6 +161,24 @@ async function main() {
   // A closed terminal or a dropped SSH session sends SIGHUP, which would otherwise kill the
   // process without closing the database (a PGlite directory kept its lock).
   process.on('SIGHUP', () => void stop('SIGHUP'))
+
+  const services = await listServices(database.db)
+  const base = browsable(address)
+  console.log([
+    `Visitlog collector listening on ${address}`,
+    `Database: ${database.kind} (${database.location})`,
+    `Services: ${services.map((s) => `${s.id} ${s.service_name}`).join(', ')}`,
+    config.adminTokenGenerated
+      ? `Admin token (generated for this run; set ADMIN_TOKEN to keep one): ${config.adminToken}`
+      : 'Admin token: from ADMIN_TOKEN',
+    ...(config.demo && demoService
+      ? [
+          `Demo site (service ${demoService.id}): ${base}/demo/  (DEMO=off disables it)`,
+          `Read a visit back: curl -H "Authorization: Bearer <admin token>" ` +
+            `${base}/api/session/<session_id>/`
+        ]
+      : [])
+  ].join('\n'))
 }
 
 const SHUTDOWN_TIMEOUT_MS = 30_000
