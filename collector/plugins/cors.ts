@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { UUID_PATTERN } from '../../schemas/index.js'
 import { CollectorError } from '../errors.js'
 import type { OriginPolicy } from '../origin-policy.js'
+import { sessionIdOf } from './session-param.js'
 
 /** Where browsers write: creating, updating and logging to visits. */
 const PUBLIC_PATH = /^\/api\/session(\/|\?|$)/
 const WRITE_METHODS = new Set(['POST', 'PUT'])
-const SESSION_ID = new RegExp(UUID_PATTERN)
 
 /** A preflight's answer is the same for every allowed origin, so browsers may keep it a day. */
 const PREFLIGHT_HEADERS = {
@@ -93,9 +92,9 @@ async function servicesOf(request: FastifyRequest, policy: OriginPolicy) {
   const named = [body?.service, ...createItems(body?.items).map((item) => item.service)]
   const services = new Set(named.filter((service): service is number => typeof service === 'number'))
 
-  const sessionId = (request.params as { session_id?: unknown } | undefined)?.session_id
-  if (typeof sessionId === 'string' && SESSION_ID.test(sessionId)) {
-    const own = await policy.serviceOfSession(sessionId.toLowerCase())
+  const sessionId = sessionIdOf(request)
+  if (sessionId !== undefined) {
+    const own = await policy.serviceOfSession(sessionId)
     if (own !== undefined) services.add(own)
   }
   return services

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { UUID_PATTERN } from '../../schemas/index.js'
 import { CollectorError } from '../errors.js'
 import { clientBucket } from '../ip-address.js'
 import { FixedWindowLimiter } from '../rate-limiter.js'
+import { sessionIdOf } from './session-param.js'
 
 export interface RateLimits {
   /** Requests per window per client IP (IPv6 per /64); 0 turns it off. */
@@ -18,8 +18,6 @@ const UNLIMITED_PATHS = new Set(['/healthz', '/readyz'])
 // Bounded memory: the least recently seen keys are forgotten first.
 const IP_KEYS = 10_000
 const SESSION_KEYS = 10_000
-
-const SESSION_ID = new RegExp(UUID_PATTERN)
 
 /**
  * Two limits in one onRequest hook, before the body is read or the database is asked: one per
@@ -48,10 +46,4 @@ export function registerRateLimits(app: FastifyInstance, limits: RateLimits) {
 /** A limiter for `max` requests per window, or none when `max` is 0 (the limit is off). */
 function limiter(max: number, windowMs: number, keys: number) {
   return max > 0 ? new FixedWindowLimiter({ max, windowMs, keys }) : undefined
-}
-
-/** The visit a request is about, lower-cased, when its path names one. */
-function sessionIdOf(request: FastifyRequest): string | undefined {
-  const id = (request.params as { session_id?: unknown } | undefined)?.session_id
-  return typeof id === 'string' && SESSION_ID.test(id) ? id.toLowerCase() : undefined
 }
