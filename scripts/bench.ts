@@ -127,7 +127,7 @@ async function benchCollector(name: string, dbEnv: Record<string, string>, open:
   }
   const ratios = rounds.collector.map((round, index) =>
     round.actionsPerSecond / rounds.bare[index].actionsPerSecond)
-  return { bare: bareMeasured, collector: collectorMeasured, ratio: median(ratios) }
+  return { bare: bareMeasured, collector: collectorMeasured, ratios, ratio: median(ratios) }
 }
 
 type Target = LoadOptions & { pid: number }

@@ -16,7 +16,9 @@ export interface Measured {
 export interface Pair {
   bare: Measured
   collector: Measured
-  /** Median over rounds of collector/bare actions per second, each round measured back to back. */
+  /** Each round's collector/bare actions per second, the pair measured back to back. */
+  ratios: number[]
+  /** Their median. */
   ratio: number
 }
 
@@ -33,7 +35,7 @@ export function summarize(name: string, rounds: LoadResult[], peakRssMb: number 
   }
 }
 
-export function printPair({ bare, collector, ratio }: Pair) {
+export function printPair({ bare, collector, ratios, ratio }: Pair) {
   console.log(`${collector.name} (ratio ${ratio.toFixed(2)}, medians of ${collector.rounds.length} rounds):`)
   for (const measured of [bare, collector]) {
     const rss = measured.peakRssMb === undefined ? 'n/a' : `${measured.peakRssMb.toFixed(0)} MiB`
@@ -53,7 +55,7 @@ export function printPair({ bare, collector, ratio }: Pair) {
         + `load driver ${cpu.driver.toFixed(0)} µs`)
     }
   }
-  printSteadiness(bare.rounds, collector.rounds)
+  printSteadiness(bare.rounds, ratios)
   if (!collector.rows) return
   const { accepted, lost, unanswered } = collector.rows
   const verdict = lost === 0
@@ -70,8 +72,7 @@ const STEADY_SPREAD = 1.25
  * The rounds' own ratios, and a warning when the bare server's rounds differ widely: then
  * something else used the cores, and the ratio says more about that than about the collector.
  */
-function printSteadiness(bare: LoadResult[], collector: LoadResult[]) {
-  const ratios = collector.map((round, index) => round.actionsPerSecond / bare[index].actionsPerSecond)
+function printSteadiness(bare: LoadResult[], ratios: number[]) {
   console.log(`  round ratios: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}`)
   const speeds = bare.map((round) => round.actionsPerSecond)
   const spread = Math.max(...speeds) / Math.min(...speeds)
