@@ -27,15 +27,16 @@ const NORMALIZED_KEPT = 1000
 /** Longer headers are no origin a browser sends, and are not kept. */
 const NORMALIZED_KEPT_LENGTH = 300
 
-/**
- * Which browser origins may write for which service. Every service's list is small and read
- * in one query, then kept for a few seconds, so a PATCH on another collector copy is seen
- * within ttlMs (at once on this one). Answers for a session's service are kept, bounded.
- */
+/** How long a failed read is answered again while there is no copy. */
 const FAILURE_KEPT_MS = 1000
 /** How long past its time a copy is still served while the next one is read. */
 const STALE_SERVED_MS = 1000
 
+/**
+ * Which browser origins may write for which service. Every service's list is small and read
+ * in one query, then kept for a few seconds, so a PATCH on another collector copy is seen
+ * within ttlMs and a second (at once on this one). Answers for a session's service are kept, bounded.
+ */
 export class OriginPolicy {
   readonly #db: Kysely<Database>
   readonly #ttlMs: number
