@@ -35,7 +35,8 @@ const STALE_SERVED_MS = 1000
 /**
  * Which browser origins may write for which service. Every service's list is small and read
  * in one query, then kept for a few seconds, so a PATCH on another collector copy is seen
- * within ttlMs and a second (at once on this one). Answers for a session's service are kept, bounded.
+ * within ttlMs and a second (at once on this one). Answers for a session's service are kept,
+ * bounded.
  */
 export class OriginPolicy {
   readonly #db: Kysely<Database>
